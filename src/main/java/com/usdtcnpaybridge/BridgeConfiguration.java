@@ -1,0 +1,122 @@
+package com.usdtcnpaybridge;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.usdtcnpaybridge.batch.BatchIntake;
+import com.usdtcnpaybridge.batch.BatchResults;
+import com.usdtcnpaybridge.batch.BatchStore;
+import com.usdtcnpaybridge.batch.CsvBatchReader;
+import com.usdtcnpaybridge.batch.OrderRules;
+import com.usdtcnpaybridge.batch.OrderValidator;
+import com.usdtcnpaybridge.notify.ErpNotifier;
+import com.usdtcnpaybridge.notify.NotifyProperties;
+import com.usdtcnpaybridge.notify.OutboxStore;
+import com.usdtcnpaybridge.order.OrderPoller;
+import com.usdtcnpaybridge.order.OrderStore;
+import com.usdtcnpaybridge.order.OrderSubmitter;
+import com.usdtcnpaybridge.order.SubmitProperties;
+import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
+import com.usdtcnpaybridge.platform.PlatformClient;
+import com.usdtcnpaybridge.platform.PlatformProperties;
+import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
+import java.nio.charset.Charset;
+import java.time.Clock;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The beans the routes call, by name. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({PlatformProperties.class, SubmitProperties.class, OrderRules.class,
+        NotifyProperties.class})
+public class BridgeConfiguration {
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    OutboxStore outboxStore(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
+        return new OutboxStore(jdbc, mapper, clock);
+    }
+
+    @Bean
+    OrderStore orderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock) {
+        return new OrderStore(jdbc, tx, outbox, clock);
+    }
+
+    @Bean
+    BatchStore batchStore(JdbcTemplate jdbc, TransactionTemplate tx, OrderStore orders, OutboxStore outbox, Clock clock) {
+        return new BatchStore(jdbc, tx, orders, outbox, clock);
+    }
+
+    @Bean
+    PlatformClient platformClient(PlatformProperties props, ObjectMapper mapper, Clock clock) {
+        return new PlatformClient(props, mapper, clock);
+    }
+
+    @Bean
+    TokenRefreshProcessor tokenRefreshProcessor(PlatformClient client) {
+        return client.tokens();
+    }
+
+    @Bean
+    PlatformCallbackTokens platformCallbackTokens(@Value("${bridge.platform-callback.base-url}") String baseUrl,
+            @Value("${bridge.platform-callback.secret}") String secret) {
+        return new PlatformCallbackTokens(baseUrl, secret);
+    }
+
+    @Bean
+    BatchIntake batchIntake(@Value("${erp.files.charset:UTF-8}") String charset, OrderRules rules, BatchStore batches,
+            PlatformCallbackTokens tokens) {
+        return new BatchIntake(new CsvBatchReader(Charset.forName(charset)), new OrderValidator(rules), batches, tokens);
+    }
+
+    @Bean
+    OrderSubmitter orderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens tokens,
+            SubmitProperties props, ObjectMapper mapper, Clock clock) {
+        return new OrderSubmitter(orders, platform, tokens, props.submit(), mapper, clock);
+    }
+
+    @Bean
+    OrderPoller orderPoller(OrderStore orders, PlatformClient platform, SubmitProperties props, Clock clock) {
+        return new OrderPoller(orders, platform, props, clock);
+    }
+
+    @Bean
+    BatchResults batchResults(BatchStore batches, OrderStore orders, @Value("${erp.sftp.outbox}") String outbox) {
+        return new BatchResults(batches, orders, outbox);
+    }
+
+    @Bean
+    ErpNotifier erpNotifier(OutboxStore outbox, NotifyProperties props, Clock clock) {
+        return new ErpNotifier(outbox, props, clock);
+    }
+
+    /** Threads that send orders in parallel (the submit route's split). */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService submitPool(SubmitProperties props) {
+        return Executors.newFixedThreadPool(props.submit().concurrency(), named("submit"));
+    }
+
+    /** Threads that query orders in parallel (the poll route's split). */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService pollPool(SubmitProperties props) {
+        return Executors.newFixedThreadPool(props.poll().concurrency(), named("poll"));
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,70 @@
+package com.usdtcnpaybridge.batch;
+
+import com.usdtcnpaybridge.order.OrderState;
+import com.usdtcnpaybridge.order.OrderStore;
+import com.usdtcnpaybridge.order.PaymentOrder;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The result file of a finished batch: one row per input line, in input order, with the final
+ * status of each order. Written by the route; {@link #written} then closes the batch.
+ */
+public class BatchResults {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchResults.class);
+
+    private final BatchStore batches;
+    private final OrderStore orders;
+    private final String outboxDir;
+
+    public BatchResults(BatchStore batches, OrderStore orders, String outboxDir) {
+        this.batches = batches;
+        this.orders = orders;
+        this.outboxDir = outboxDir;
+    }
+
+    /** Batches every order of which is final and whose result is not written yet. */
+    public List<Long> readyBatches() {
+        return batches.readyToFinish();
+    }
+
+    /** {@code <input name without extension>.result.csv} */
+    public String resultFileName(long batchId) {
+        BatchStore.Batch batch = batches.find(batchId).orElseThrow();
+        return BatchFormat.baseName(batch.fileName()) + ".result.csv";
+    }
+
+    public byte[] render(long batchId) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        write(out, CsvCells.row(BatchFormat.RESULT_FIELDS));
+        for (PaymentOrder o : orders.ordersOfBatch(batchId)) {
+            if (!o.state().isTerminal()) {
+                throw new IllegalStateException("batch " + batchId + " still has an open order on line " + o.lineNo());
+            }
+            write(out, CsvCells.row(java.util.Arrays.asList(o.orderNo(), o.amountForReport(), status(o.state()),
+                    o.platformOrderNo(), o.platformStatus(), o.reason(), o.updatedAt() == null ? null
+                            : o.updatedAt().toString())));
+        }
+        return out.toByteArray();
+    }
+
+    /** Closes the batch after its result file was written; raises the batch event once. */
+    public void written(long batchId, String fileName) {
+        String path = outboxDir + "/" + fileName;
+        if (batches.finish(batchId, path)) {
+            LOG.info("Batch {} finished: result file {} on the SFTP server ({})", batchId, path,
+                    batches.countsOf(batchId));
+        }
+    }
+
+    private static String status(OrderState state) {
+        return state.name();
+    }
+
+    private static void write(ByteArrayOutputStream out, String s) {
+        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
+    }
+}

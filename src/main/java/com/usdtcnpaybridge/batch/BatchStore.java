@@ -1,0 +1,185 @@
+package com.usdtcnpaybridge.batch;
+
+import com.usdtcnpaybridge.notify.OutboxStore;
+import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.order.OrderLine;
+import com.usdtcnpaybridge.order.OrderState;
+import com.usdtcnpaybridge.order.OrderStore;
+import com.usdtcnpaybridge.order.PaymentOrder;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.GeneratedKeyHolder;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Batch rows: stored with all their lines in one transaction, and finished once. */
+public class BatchStore {
+    /** What operators and the result step need to know of a batch. */
+    public record Batch(long id, OrderKind kind, String fileName, String format, String state, int lineCount,
+            int acceptedCount, String resultFile, Instant createdAt) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final OrderStore orders;
+    private final OutboxStore outbox;
+    private final Clock clock;
+
+    public BatchStore(JdbcTemplate jdbc, TransactionTemplate tx, OrderStore orders, OutboxStore outbox, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.orders = orders;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    public Optional<Batch> find(long id) {
+        return jdbc.query("SELECT id, kind, file_name, format, state, line_count, accepted_count, result_file, created_at"
+                + " FROM batch WHERE id = ?", (rs, i) -> new Batch(rs.getLong(1), OrderKind.valueOf(rs.getString(2)),
+                        rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8),
+                        rs.getTimestamp(9).toInstant()), id).stream().findFirst();
+    }
+
+    /** The batch that already holds this content, if any. */
+    public Optional<Batch> findByContent(OrderKind kind, String contentHash) {
+        List<Long> ids = jdbc.queryForList("SELECT id FROM batch WHERE kind = ? AND content_hash = ?", Long.class,
+                kind.name(), contentHash);
+        return ids.isEmpty() ? Optional.empty() : find(ids.get(0));
+    }
+
+    /**
+     * Stores the batch and every line in one transaction. Lines whose orderNo an earlier batch
+     * used are rejected here, inside the transaction; rejected lines get their final event now.
+     *
+     * @param tokenFor the per-order token for the platform's callback URLs
+     * @return the batch id and the lines as stored
+     */
+    public Stored store(OrderKind kind, String fileName, String format, String contentHash, List<OrderLine> lines,
+            Function<String, String> tokenFor) {
+        return tx.execute(status -> {
+            Set<String> used = new HashSet<>(orders.existingOrderNos(lines.stream().filter(OrderLine::accepted)
+                    .map(OrderLine::orderNo).toList()));
+            List<OrderLine> checked = lines.stream()
+                    .map(l -> l.accepted() && used.contains(l.orderNo())
+                            ? l.reject("orderNo already used by an earlier batch") : l)
+                    .toList();
+            int accepted = (int) checked.stream().filter(OrderLine::accepted).count();
+            Timestamp now = Timestamp.from(clock.instant());
+            GeneratedKeyHolder key = new GeneratedKeyHolder();
+            jdbc.update(con -> {
+                PreparedStatement ps = con.prepareStatement("INSERT INTO batch (kind, file_name, format, content_hash,"
+                        + " state, line_count, accepted_count, created_at) VALUES (?, ?, ?, ?, 'OPEN', ?, ?, ?)",
+                        new String[] {"id"});
+                ps.setString(1, kind.name());
+                ps.setString(2, fileName);
+                ps.setString(3, format);
+                ps.setString(4, contentHash);
+                ps.setInt(5, checked.size());
+                ps.setInt(6, accepted);
+                ps.setTimestamp(7, now);
+                return ps;
+            }, key);
+            long batchId = key.getKeyAs(Number.class).longValue();
+            jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
+                    + " category, bank_channel, payee_name, account, state, reason, callback_token, next_action_at,"
+                    + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", checked, 500,
+                    (ps, l) -> {
+                        ps.setLong(1, batchId);
+                        ps.setInt(2, l.lineNo());
+                        ps.setString(3, kind.name());
+                        ps.setString(4, cut(l.orderNo(), 255));
+                        ps.setString(5, l.accepted() ? l.orderNo() : null);
+                        setLong(ps, 6, l.amount());
+                        ps.setString(7, cut(l.amountText(), 64));
+                        setInt(ps, 8, l.category());
+                        setInt(ps, 9, l.bankChannel());
+                        ps.setString(10, cut(l.payeeName(), 255));
+                        ps.setString(11, cut(l.account(), 255));
+                        ps.setString(12, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
+                        ps.setString(13, cut(l.rejection(), 1000));
+                        ps.setString(14, l.accepted() ? tokenFor.apply(l.orderNo()) : null);
+                        ps.setTimestamp(15, l.accepted() ? now : null);
+                        ps.setTimestamp(16, now);
+                        ps.setTimestamp(17, now);
+                    });
+            if (accepted < checked.size()) {
+                for (PaymentOrder rejected : orders.ordersOfBatch(batchId)) {
+                    if (rejected.state() == OrderState.REJECTED_INVALID) {
+                        outbox.addOrderFinal(rejected, fileName);
+                    }
+                }
+            }
+            return new Stored(batchId, checked);
+        });
+    }
+
+    /** The result of {@link #store}. */
+    public record Stored(long batchId, List<OrderLine> lines) {
+        public long accepted() {
+            return lines.stream().filter(OrderLine::accepted).count();
+        }
+    }
+
+    /** Open batches none of whose orders is still open. */
+    public List<Long> readyToFinish() {
+        String terminal = java.util.Arrays.stream(OrderState.values()).filter(OrderState::isTerminal)
+                .map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+        return jdbc.queryForList("SELECT b.id FROM batch b WHERE b.state = 'OPEN' AND NOT EXISTS (SELECT 1 FROM"
+                + " payment_order o WHERE o.batch_id = b.id AND o.state NOT IN (" + terminal + ")) ORDER BY b.id", Long.class);
+    }
+
+    /** Marks the batch finished and adds its event, once: false when another call got there first. */
+    public boolean finish(long batchId, String resultPath) {
+        Boolean done = tx.execute(status -> {
+            if (jdbc.update("UPDATE batch SET state = 'FINISHED', result_file = ?, finished_at = ? WHERE id = ?"
+                    + " AND state = 'OPEN'", resultPath, Timestamp.from(clock.instant()), batchId) != 1) {
+                return false;
+            }
+            Batch batch = find(batchId).orElseThrow();
+            outbox.addBatchFinished(batchId, batch.kind().name(), batch.fileName(), resultPath, countsOf(batchId));
+            return true;
+        });
+        return Boolean.TRUE.equals(done);
+    }
+
+    public Map<String, Integer> countsOf(long batchId) {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        jdbc.query("SELECT state, COUNT(*) FROM payment_order WHERE batch_id = ? GROUP BY state ORDER BY state",
+                rs -> {
+                    counts.put(rs.getString(1), rs.getInt(2));
+                }, batchId);
+        return counts;
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static void setLong(PreparedStatement ps, int i, Long v) throws java.sql.SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.BIGINT);
+        } else {
+            ps.setLong(i, v);
+        }
+    }
+
+    private static void setInt(PreparedStatement ps, int i, Integer v) throws java.sql.SQLException {
+        if (v == null) {
+            ps.setNull(i, Types.INTEGER);
+        } else {
+            ps.setInt(i, v);
+        }
+    }
+
+}

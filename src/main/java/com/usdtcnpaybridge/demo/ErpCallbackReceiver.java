@@ -1,0 +1,105 @@
+package com.usdtcnpaybridge.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import com.usdtcnpaybridge.notify.CallbackSigner;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stand-in for the ERP's callback endpoint: checks each notification's signature, logs it
+ * and keeps it, so the demo shows the loop end to end and tests can assert on what arrived.
+ */
+public class ErpCallbackReceiver implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ErpCallbackReceiver.class);
+
+    /** One notification as received. */
+    public record Received(String eventId, String timestamp, boolean signatureValid, JsonNode body) {
+        public String type() {
+            return body.path("type").asText();
+        }
+    }
+
+    private final HttpServer server;
+    private final String secret;
+    private final ObjectMapper mapper;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+
+    public ErpCallbackReceiver(String host, int port, String secret, ObjectMapper mapper) {
+        this.secret = secret;
+        this.mapper = mapper;
+        try {
+            this.server = HttpServer.create(new InetSocketAddress(host, port), 0);
+        } catch (IOException e) {
+            throw new UncheckedIOException("ERP callback receiver could not bind " + host + ":" + port, e);
+        }
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", this::handle);
+    }
+
+    public void start() {
+        server.start();
+        LOG.info("Demo ERP callback receiver listening on http://{}:{}/erp/callbacks", server.getAddress().getHostString(),
+                port());
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String id = exchange.getRequestHeaders().getFirst("X-Bridge-Event-Id");
+            String ts = exchange.getRequestHeaders().getFirst("X-Bridge-Timestamp");
+            String signature = exchange.getRequestHeaders().getFirst("X-Bridge-Signature");
+            boolean valid = ts != null && signature != null && MessageDigest.isEqual(
+                    CallbackSigner.sign(secret, ts, body).getBytes(StandardCharsets.US_ASCII),
+                    signature.getBytes(StandardCharsets.US_ASCII));
+            JsonNode json;
+            try {
+                json = mapper.readTree(body);
+            } catch (IOException e) {
+                exchange.sendResponseHeaders(400, -1);
+                return;
+            }
+            if (!valid) {
+                LOG.warn("ERP receiver: refused event {} with a bad signature", id);
+                exchange.sendResponseHeaders(401, -1);
+                return;
+            }
+            received.add(new Received(id, ts, true, json));
+            if ("batch.finished".equals(json.path("type").asText())) {
+                LOG.info("ERP received batch.finished: batch {} ({}) -> result file {} {}", json.path("batchId").asText(),
+                        json.path("file").asText(), json.path("resultFile").asText(), json.path("counts"));
+            } else {
+                LOG.info("ERP received {}: {} {} {}", json.path("type").asText(), json.path("orderNo").asText(),
+                        json.path("status").asText(), json.path("reason").asText(""));
+            }
+            exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

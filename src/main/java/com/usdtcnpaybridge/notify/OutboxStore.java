@@ -1,0 +1,124 @@
+package com.usdtcnpaybridge.notify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.usdtcnpaybridge.order.PaymentOrder;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The durable notification outbox. Events are added inside the caller's transaction (the one
+ * that changes the state they report) and claimed row by row for delivery, so several instances
+ * can share the table.
+ */
+public class OutboxStore {
+    public static final String ORDER_FINAL = "order.final";
+    public static final String BATCH_FINISHED = "batch.finished";
+
+    /** One event to deliver. */
+    public record OutboxEvent(String id, String type, long batchId, String payload, int attempts) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public OutboxStore(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** Adds the event for an order that reached a final state. Call inside the state change's transaction. */
+    public void addOrderFinal(PaymentOrder order, String fileName) {
+        String id = UUID.randomUUID().toString();
+        ObjectNode body = mapper.createObjectNode()
+                .put("eventId", id)
+                .put("type", ORDER_FINAL)
+                .put("kind", order.kind().name())
+                .put("batchId", order.batchId())
+                .put("file", fileName)
+                .put("line", order.lineNo())
+                .put("orderNo", order.orderNo())
+                .put("amount", order.amountForReport())
+                .put("status", order.state().name())
+                .put("platformOrderNo", order.platformOrderNo())
+                .put("platformStatus", order.platformStatus())
+                .put("reason", order.reason())
+                .put("updatedAt", order.updatedAt().toString());
+        if (order.platformData() != null) {
+            try {
+                body.set("data", mapper.readTree(order.platformData()));
+            } catch (java.io.IOException e) {
+                body.put("data", order.platformData());
+            }
+        }
+        insert(id, "order:" + order.id(), ORDER_FINAL, order.batchId(), order.id(), body);
+    }
+
+    /** Adds the event for a batch whose result file has been written. */
+    public void addBatchFinished(long batchId, String kind, String fileName, String resultPath,
+            java.util.Map<String, Integer> counts) {
+        String id = UUID.randomUUID().toString();
+        ObjectNode body = mapper.createObjectNode()
+                .put("eventId", id)
+                .put("type", BATCH_FINISHED)
+                .put("kind", kind)
+                .put("batchId", batchId)
+                .put("file", fileName)
+                .put("resultFile", resultPath)
+                .put("finishedAt", clock.instant().toString());
+        ObjectNode c = body.putObject("counts");
+        counts.forEach(c::put);
+        insert(id, "batch:" + batchId, BATCH_FINISHED, batchId, null, body);
+    }
+
+    private void insert(String id, String key, String type, long batchId, Long orderId, ObjectNode body) {
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.update("INSERT INTO outbox_event (id, event_key, event_type, batch_id, order_id, payload, state, attempts,"
+                + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                id, key, type, batchId, orderId, body.toString(), now, now);
+    }
+
+    /**
+     * Claims up to {@code limit} due events for {@code lease}: a conditional UPDATE per row, so an
+     * event is in the hands of one instance at a time.
+     */
+    public List<OutboxEvent> claimDue(int limit, Duration lease) {
+        Instant now = clock.instant();
+        List<OutboxEvent> due = jdbc.query("SELECT id, event_type, batch_id, payload, attempts, next_attempt_at FROM outbox_event"
+                + " WHERE state = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY",
+                (rs, i) -> new Object[] {new OutboxEvent(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                        rs.getInt(5)), rs.getTimestamp(6)},
+                Timestamp.from(now)).stream()
+                .filter(row -> jdbc.update("UPDATE outbox_event SET next_attempt_at = ? WHERE id = ? AND state = 'PENDING'"
+                        + " AND next_attempt_at = ?", Timestamp.from(now.plus(lease)), ((OutboxEvent) row[0]).id(), row[1]) == 1)
+                .map(row -> (OutboxEvent) row[0])
+                .toList();
+        return due;
+    }
+
+    public void markDelivered(String id) {
+        jdbc.update("UPDATE outbox_event SET state = 'DELIVERED', attempts = attempts + 1, delivered_at = ?, last_error = NULL"
+                + " WHERE id = ? AND state = 'PENDING'", Timestamp.from(clock.instant()), id);
+    }
+
+    /** Records a failed delivery: tried again after {@code backoff}, or DEAD once attempts reach {@code maxAttempts}. */
+    public void markFailed(String id, String error, int maxAttempts, Duration backoff) {
+        String shortError = error == null ? "unknown" : error.substring(0, Math.min(error.length(), 900));
+        Timestamp next = Timestamp.from(clock.instant().plus(backoff));
+        jdbc.update("UPDATE outbox_event SET attempts = attempts + 1, last_error = ?, next_attempt_at = ?,"
+                + " state = CASE WHEN attempts + 1 >= ? THEN 'DEAD' ELSE 'PENDING' END WHERE id = ? AND state = 'PENDING'",
+                shortError, next, maxAttempts, id);
+    }
+
+    public int attemptsOf(String id) {
+        Integer n = jdbc.queryForObject("SELECT attempts FROM outbox_event WHERE id = ?", Integer.class, id);
+        return n == null ? 0 : n;
+    }
+}

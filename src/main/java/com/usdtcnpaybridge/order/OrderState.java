@@ -1,0 +1,34 @@
+package com.usdtcnpaybridge.order;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** The order state machine of design.md; terminal states are never left again. */
+public enum OrderState {
+    NEW(false),
+    SUBMITTING(false),
+    SUBMITTED(false),
+    UNDER_REVIEW(false),
+    IN_PROGRESS(false),
+    AWAITING_PAYMENT(false),
+    CONFIRMING(false),
+    COMPLETED(true),
+    REJECTED(true),
+    CANCELLED(true),
+    FAILED(true),
+    REJECTED_INVALID(true);
+
+    /** States the poller follows: the platform has (or may have) the order and it is not final. */
+    public static final Set<OrderState> POLLED = EnumSet.of(SUBMITTING, SUBMITTED, UNDER_REVIEW, IN_PROGRESS,
+            AWAITING_PAYMENT, CONFIRMING);
+
+    private final boolean terminal;
+
+    OrderState(boolean terminal) {
+        this.terminal = terminal;
+    }
+
+    public boolean isTerminal() {
+        return terminal;
+    }
+}

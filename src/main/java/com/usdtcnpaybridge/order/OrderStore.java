@@ -1,0 +1,174 @@
+package com.usdtcnpaybridge.order;
+
+import com.usdtcnpaybridge.notify.OutboxStore;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Order rows and their state machine. Every transition is one conditional UPDATE ({@code WHERE
+ * state IN (...)}): whoever changes a row first wins, and a terminal state is never left. A
+ * transition into a terminal state adds its outbox event in the same transaction.
+ */
+public class OrderStore {
+    private static final String COLUMNS = "o.id, o.batch_id, o.line_no, o.kind, o.order_no, o.amount, o.amount_text,"
+            + " o.category, o.bank_channel, o.payee_name, o.account, o.state, o.reason, o.platform_order_no,"
+            + " o.platform_status, o.platform_data, o.callback_token, o.attempts, o.updated_at";
+
+    /** Columns a transition may set; a closed list so no SQL is ever built from input. */
+    public enum Column {
+        REASON("reason"), PLATFORM_ORDER_NO("platform_order_no"), PLATFORM_STATUS("platform_status"),
+        PLATFORM_DATA("platform_data"), NEXT_ACTION_AT("next_action_at"), SUBMITTED_AT("submitted_at");
+
+        private final String sql;
+
+        Column(String sql) {
+            this.sql = sql;
+        }
+    }
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate tx;
+    private final OutboxStore outbox;
+    private final Clock clock;
+
+    public OrderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    public Optional<PaymentOrder> find(long id) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.id = ?", MAPPER, id).stream().findFirst();
+    }
+
+    public Optional<PaymentOrder> findByOrderNo(String orderNo) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.order_key = ?", MAPPER, orderNo)
+                .stream().findFirst();
+    }
+
+    /** Every line of a batch in input order. */
+    public List<PaymentOrder> ordersOfBatch(long batchId) {
+        return jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.batch_id = ? ORDER BY o.line_no",
+                MAPPER, batchId);
+    }
+
+    public List<Long> idsOfBatch(long batchId, OrderState state) {
+        return jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = ? ORDER BY line_no",
+                Long.class, batchId, state.name());
+    }
+
+    /** Orders in one of {@code states} whose next action is due, oldest first. */
+    public List<Long> due(Collection<OrderState> states, int limit) {
+        String in = states.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+        return jdbc.queryForList("SELECT id FROM payment_order WHERE state IN (" + in + ") AND next_action_at <= ?"
+                + " ORDER BY next_action_at FETCH FIRST " + limit + " ROWS ONLY", Long.class,
+                Timestamp.from(clock.instant()));
+    }
+
+    /** Which of these order numbers an earlier batch already used. */
+    public List<String> existingOrderNos(Collection<String> orderNos) {
+        List<String> found = new ArrayList<>();
+        List<String> all = List.copyOf(orderNos);
+        for (int i = 0; i < all.size(); i += 500) {
+            List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
+            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+            found.addAll(jdbc.queryForList("SELECT order_key FROM payment_order WHERE order_key IN (" + marks + ")",
+                    String.class, chunk.toArray()));
+        }
+        return found;
+    }
+
+    /**
+     * The claim: {@code NEW → SUBMITTING}, counting the attempt. Only the caller that gets
+     * {@code true} may send the order. {@code queryAfter} is when the poller may ask the platform
+     * about it if this instance never records an answer.
+     */
+    public boolean claim(long id, Instant queryAfter) {
+        return jdbc.update("UPDATE payment_order SET state = 'SUBMITTING', attempts = attempts + 1, next_action_at = ?,"
+                + " updated_at = ? WHERE id = ? AND state = 'NEW'",
+                Timestamp.from(queryAfter), Timestamp.from(clock.instant()), id) == 1;
+    }
+
+    /**
+     * Moves an order from one of {@code from} to {@code to}, setting {@code changes}; adds the
+     * outbox event when {@code to} is terminal. Returns false (and changes nothing) when the order
+     * was no longer in one of {@code from}.
+     */
+    public boolean transition(long id, Collection<OrderState> from, OrderState to, Map<Column, Object> changes) {
+        Boolean done = tx.execute(status -> {
+            StringBuilder sql = new StringBuilder("UPDATE payment_order SET state = ?, updated_at = ?");
+            List<Object> args = new ArrayList<>();
+            args.add(to.name());
+            args.add(Timestamp.from(clock.instant()));
+            changes.forEach((column, value) -> {
+                sql.append(", ").append(column.sql).append(" = ?");
+                args.add(value instanceof Instant instant ? Timestamp.from(instant) : value);
+            });
+            if (to.isTerminal()) {
+                sql.append(", next_action_at = NULL");
+            }
+            sql.append(" WHERE id = ? AND state IN (")
+                    .append(from.stream().map(s -> "?").collect(Collectors.joining(","))).append(")");
+            args.add(id);
+            from.forEach(s -> args.add(s.name()));
+            if (jdbc.update(sql.toString(), args.toArray()) != 1) {
+                return false;
+            }
+            if (to.isTerminal()) {
+                PaymentOrder order = find(id).orElseThrow();
+                outbox.addOrderFinal(order, batchFileName(order.batchId()));
+            }
+            return true;
+        });
+        return Boolean.TRUE.equals(done);
+    }
+
+    public boolean transition(long id, OrderState from, OrderState to, Map<Column, Object> changes) {
+        return transition(id, List.of(from), to, changes);
+    }
+
+    /** Convenience for building a change set in order. */
+    public static Map<Column, Object> set(Object... pairs) {
+        Map<Column, Object> map = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            map.put((Column) pairs[i], pairs[i + 1]);
+        }
+        return map;
+    }
+
+    public void countPoll(long id) {
+        jdbc.update("UPDATE payment_order SET polls = polls + 1 WHERE id = ?", id);
+    }
+
+    public String batchFileName(long batchId) {
+        return jdbc.queryForObject("SELECT file_name FROM batch WHERE id = ?", String.class, batchId);
+    }
+
+    private static final RowMapper<PaymentOrder> MAPPER = OrderStore::map;
+
+    private static PaymentOrder map(ResultSet rs, int i) throws SQLException {
+        Timestamp updated = rs.getTimestamp("updated_at");
+        return new PaymentOrder(rs.getLong("id"), rs.getLong("batch_id"), rs.getInt("line_no"),
+                OrderKind.valueOf(rs.getString("kind")), rs.getString("order_no"),
+                (Long) rs.getObject("amount", Long.class), rs.getString("amount_text"),
+                (Integer) rs.getObject("category", Integer.class), (Integer) rs.getObject("bank_channel", Integer.class),
+                rs.getString("payee_name"), rs.getString("account"), OrderState.valueOf(rs.getString("state")),
+                rs.getString("reason"), rs.getString("platform_order_no"), rs.getString("platform_status"),
+                rs.getString("platform_data"), rs.getString("callback_token"), rs.getInt("attempts"),
+                updated == null ? null : updated.toInstant());
+    }
+}

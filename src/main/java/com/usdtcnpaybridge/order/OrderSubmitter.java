@@ -1,0 +1,150 @@
+package com.usdtcnpaybridge.order;
+
+import static com.usdtcnpaybridge.order.OrderStore.set;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.usdtcnpaybridge.order.OrderStore.Column;
+import com.usdtcnpaybridge.platform.Masking;
+import com.usdtcnpaybridge.platform.PlatformAnswer;
+import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
+import com.usdtcnpaybridge.platform.PlatformClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Sends one order to the platform, at most once per claim: the order is claimed
+ * ({@code NEW → SUBMITTING}) before anything goes out, and its answer decides the next state as
+ * design.md's state machine says. An answer that leaves the outcome unknown keeps the order
+ * {@code SUBMITTING}; the poller then asks the platform before anything is sent again.
+ */
+public class OrderSubmitter {
+    private static final Logger LOG = LoggerFactory.getLogger(OrderSubmitter.class);
+
+    private final OrderStore orders;
+    private final PlatformClient platform;
+    private final PlatformCallbackTokens callbacks;
+    private final SubmitProperties.Submit policy;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
+            SubmitProperties.Submit policy, ObjectMapper mapper, Clock clock) {
+        this.orders = orders;
+        this.platform = platform;
+        this.callbacks = callbacks;
+        this.policy = policy;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** New orders of a batch, in input order. */
+    public List<Long> newOrdersOf(long batchId) {
+        return orders.idsOfBatch(batchId, OrderState.NEW);
+    }
+
+    /** New orders whose (re)send is due: left by a crash, or waiting out a backoff. */
+    public List<Long> dueNewOrders() {
+        return orders.due(List.of(OrderState.NEW), policy.sweepLimit());
+    }
+
+    /** Claims and sends one order; does nothing when another thread or instance has it. */
+    public void submit(long orderId) {
+        if (!orders.claim(orderId, clock.instant().plus(policy.unknownOutcomeGrace()))) {
+            return;
+        }
+        PaymentOrder order = orders.find(orderId).orElseThrow();
+        MDC.put("batchId", Long.toString(order.batchId()));
+        MDC.put("orderNo", order.orderNo());
+        try {
+            PlatformAnswer answer = platform.submit(order.kind(), request(order));
+            record(order, answer);
+        } finally {
+            MDC.remove("batchId");
+            MDC.remove("orderNo");
+        }
+    }
+
+    private ObjectNode request(PaymentOrder order) {
+        ObjectNode body = mapper.createObjectNode()
+                .put("orderNo", order.orderNo())
+                .put("amount", order.amount());
+        if (order.kind() == OrderKind.WITHDRAWAL) {
+            body.put("category", order.category());
+            if (order.category() == 0) {
+                body.put("bankChannel", order.bankChannel());
+            }
+            body.put("name", order.payeeName()).put("account", order.account());
+        }
+        return body.put("successUrl", callbacks.successUrl(order.orderNo(), order.callbackToken()))
+                .put("failUrl", callbacks.failUrl(order.orderNo(), order.callbackToken()));
+    }
+
+    private void record(PaymentOrder order, PlatformAnswer answer) {
+        Instant now = clock.instant();
+        long id = order.id();
+        switch (answer.outcome()) {
+            case ACCEPTED -> {
+                String data = answer.data() == null || answer.data().isNull() ? null : answer.data().toString();
+                String platformNo = answer.data() == null ? null : answer.data().path(order.kind().platformOrderNoField())
+                        .asText(null);
+                orders.transition(id, OrderState.SUBMITTING, OrderState.SUBMITTED, set(
+                        Column.PLATFORM_ORDER_NO, platformNo, Column.PLATFORM_DATA, data,
+                        Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now, Column.REASON, null));
+                LOG.info("Order {} ({} {} to {}) accepted by the platform", order.orderNo(), order.kind(),
+                        order.amount(), Masking.account(order.account()));
+            }
+            case REFUSED -> {
+                orders.transition(id, OrderState.SUBMITTING, OrderState.REJECTED, set(
+                        Column.REASON, "platform refused: code " + answer.code() + " " + nullToEmpty(answer.msg())));
+                LOG.warn("Order {} refused by the platform: code {} {}", order.orderNo(), answer.code(), answer.msg());
+            }
+            case DUPLICATE -> {
+                // the platform has this orderNo: find out what it knows, never mark it rejected
+                orders.transition(id, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
+                        Column.NEXT_ACTION_AT, now, Column.REASON, "platform reports a duplicate orderNo; querying"));
+                LOG.warn("Order {}: platform says the orderNo exists; it will be queried", order.orderNo());
+            }
+            case NOT_SENT, AUTH_FAILED, RATE_LIMITED, NOT_FOUND -> notProcessed(order, answer, now);
+            case UNKNOWN -> {
+                orders.transition(id, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
+                        Column.NEXT_ACTION_AT, now.plus(policy.unknownOutcomeGrace()),
+                        Column.REASON, "outcome unknown: " + answer.describe()));
+                LOG.warn("Order {}: outcome unknown ({}); will query before any resend", order.orderNo(),
+                        answer.describe());
+            }
+        }
+    }
+
+    /** The platform did not process the order: send again later, or give up after maxAttempts. */
+    private void notProcessed(PaymentOrder order, PlatformAnswer answer, Instant now) {
+        int attempts = order.attempts();
+        if (attempts >= policy.maxAttempts()) {
+            orders.transition(order.id(), OrderState.SUBMITTING, OrderState.FAILED, set(
+                    Column.REASON, "not accepted after " + attempts + " attempts: " + answer.describe()));
+            LOG.error("Order {} FAILED after {} attempts: {}", order.orderNo(), attempts, answer.describe());
+            return;
+        }
+        Duration wait = answer.retryAfter() != null ? answer.retryAfter() : backoff(attempts);
+        orders.transition(order.id(), OrderState.SUBMITTING, OrderState.NEW, set(
+                Column.NEXT_ACTION_AT, now.plus(wait), Column.REASON, "retrying: " + answer.describe()));
+        LOG.warn("Order {} not processed ({}); retry in {} ms", order.orderNo(), answer.describe(), wait.toMillis());
+    }
+
+    /** Exponential backoff with full jitter on the upper half, so instances do not retry in step. */
+    Duration backoff(int attempts) {
+        long base = policy.retryBackoff().toMillis() << Math.min(10, Math.max(0, attempts - 1));
+        long jitter = ThreadLocalRandom.current().nextLong(base / 2 + 1);
+        return Duration.ofMillis(base / 2 + jitter);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

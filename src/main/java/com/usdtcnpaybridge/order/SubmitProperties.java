@@ -1,0 +1,30 @@
+package com.usdtcnpaybridge.order;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/** Submission and polling policy ({@code bridge.submit.*}, {@code bridge.poll.*}). */
+@ConfigurationProperties("bridge")
+public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll poll) {
+
+    /**
+     * @param maxAttempts         sends of one order before it is FAILED
+     * @param retryBackoff        first wait before sending again what was not sent; doubles each time
+     * @param unknownOutcomeGrace how long after a send whose outcome is unknown the platform is asked
+     *                            about the order (longer than the read timeout)
+     * @param concurrency         orders sent in parallel
+     */
+    public record Submit(@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration retryBackoff,
+            @DefaultValue("30s") Duration unknownOutcomeGrace, @DefaultValue("4") int concurrency,
+            @DefaultValue("500") int sweepLimit) {
+    }
+
+    /**
+     * @param interval  time between two queries of one open order (and between poll cycles)
+     * @param batchSize orders one poll cycle takes at most
+     */
+    public record Poll(@DefaultValue("5s") Duration interval, @DefaultValue("500") int batchSize,
+            @DefaultValue("4") int concurrency) {
+    }
+}

@@ -1,0 +1,308 @@
+package com.usdtcnpaybridge.sandbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Routes every request of the sandbox. Each request gets exactly one response: anything thrown
+ * while building it becomes a 500 JSON body, so a client under test never hangs on the sandbox.
+ * Logs carry paths, orderNos and codes only — never keys, tokens or bodies.
+ */
+final class SandboxHttpHandler implements HttpHandler {
+
+    static final int OK = 0;
+    static final int BAD_JSON = 1000;
+    static final int BAD_CREDENTIALS = 1001;
+    static final int BAD_TOKEN = 1002;
+    static final int BAD_HEADERS = 1003;
+    static final int INVALID_FIELD = 2001;
+    static final int DUPLICATE_ORDER = 2002;
+    static final int ORDER_NOT_FOUND = 2004;
+
+    private static final Logger log = LoggerFactory.getLogger(SandboxHttpHandler.class);
+    private static final String CONTENT_TYPE = "application/json;charset=UTF-8";
+    private static final int MAX_BODY_BYTES = 1 << 20;
+    private static final String SUBMISSIONS_PREFIX = "/admin/submissions/";
+    private static final DateTimeFormatter CREATE_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.of("Asia/Shanghai"));
+
+    private final SandboxSettings settings;
+    private final SandboxTokens tokens;
+    private final SandboxOrders orders;
+    private final SandboxFaults faults;
+    private final String publicKeyBase64;
+    private final String baseUrl;
+    private final ObjectMapper mapper;
+    /** drives the "mixed" detail shape: even calls bare, odd calls enveloped */
+    private final AtomicLong detailCalls = new AtomicLong();
+
+    SandboxHttpHandler(SandboxSettings settings, SandboxTokens tokens, SandboxOrders orders,
+                       SandboxFaults faults, String publicKeyBase64, String baseUrl, ObjectMapper mapper) {
+        this.settings = settings;
+        this.tokens = tokens;
+        this.orders = orders;
+        this.faults = faults;
+        this.publicKeyBase64 = publicKeyBase64;
+        this.baseUrl = baseUrl;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) {
+        String path = normalize(exchange.getRequestURI().getPath());
+        SandboxReply reply;
+        try {
+            reply = faults.faultFor(path)
+                    .map(fault -> new SandboxReply(fault.httpStatus(), fault.body(), -1))
+                    .orElseGet(() -> route(exchange, path));
+        } catch (RuntimeException | Error e) {
+            log.warn("sandbox failed handling {}", path, e);
+            reply = new SandboxReply(500, fallbackEnvelope(500, "服务器内部错误"), 500);
+        }
+        send(exchange, path, reply);
+    }
+
+    private SandboxReply route(HttpExchange exchange, String path) {
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            return envelope(413, 413, "请求体过大", null);
+        }
+        String method = exchange.getRequestMethod();
+        return switch (path) {
+            case "/api/getAccessToken" -> post(method, () -> getAccessToken(body));
+            case "/api/submitwithdraw" -> post(method, () -> authenticated(exchange, body, this::submitWithdraw));
+            case "/api/invokecharge" -> post(method, () -> authenticated(exchange, body, this::invokeCharge));
+            case "/api/getwithdraw" -> post(method, () -> authenticated(exchange, body,
+                    json -> detail(json, SandboxOrder.Kind.WITHDRAW)));
+            case "/api/getcharge" -> post(method, () -> authenticated(exchange, body,
+                    json -> detail(json, SandboxOrder.Kind.CHARGE)));
+            case "/admin/submissions" -> get(method, this::adminSubmissions);
+            case "/admin/stats" -> get(method, this::adminStats);
+            case "/admin/revoke-tokens" -> post(method, this::adminRevokeTokens);
+            default -> path.startsWith(SUBMISSIONS_PREFIX) && path.length() > SUBMISSIONS_PREFIX.length()
+                    ? get(method, () -> adminSubmission(path.substring(SUBMISSIONS_PREFIX.length())))
+                    : envelope(404, 404, "接口不存在", null);
+        };
+    }
+
+    // ---- platform endpoints -------------------------------------------------------------
+
+    private SandboxReply getAccessToken(byte[] body) {
+        Optional<ObjectNode> json = parse(body);
+        if (json.isEmpty()) {
+            return envelope(200, BAD_JSON, "请求参数格式错误", null);
+        }
+        String accessKey = textOrNull(json.get().get("accessKey"));
+        String secretKey = textOrNull(json.get().get("secretKey"));
+        if (!tokens.credentialsMatch(accessKey, secretKey)) {
+            return envelope(200, BAD_CREDENTIALS, "accessKey或secretKey错误", null);
+        }
+        SandboxTokens.IssuedToken token = tokens.issue();
+        ObjectNode data = mapper.createObjectNode()
+                .put("accessToken", token.accessToken())
+                .put("expireTime", token.expireTimeSeconds())
+                .put("publicKey", publicKeyBase64);
+        return envelope(200, OK, "操作成功", data);
+    }
+
+    private SandboxReply authenticated(HttpExchange exchange, byte[] body, Function<ObjectNode, SandboxReply> action) {
+        var headers = exchange.getRequestHeaders();
+        SandboxTokens.Outcome outcome = tokens.authenticate(
+                headers.getFirst("AccessKey"), headers.getFirst("AccessToken"), headers.getFirst("Timestamp"));
+        switch (outcome) {
+            case BAD_HEADERS:
+                return envelope(200, BAD_HEADERS, "请求头参数错误", null);
+            case BAD_TOKEN:
+                return envelope(200, BAD_TOKEN, "AccessToken无效或已过期", null);
+            default:
+                break;
+        }
+        return parse(body)
+                .map(action)
+                .orElseGet(() -> envelope(200, BAD_JSON, "请求参数格式错误", null));
+    }
+
+    private SandboxReply submitWithdraw(ObjectNode json) {
+        return submit(json, SandboxOrder.Kind.WITHDRAW, SandboxValidation.withdrawProblem(json));
+    }
+
+    private SandboxReply invokeCharge(ObjectNode json) {
+        return submit(json, SandboxOrder.Kind.CHARGE, SandboxValidation.chargeProblem(json));
+    }
+
+    private SandboxReply submit(ObjectNode json, SandboxOrder.Kind kind, Optional<String> problem) {
+        Optional<String> orderNo = SandboxValidation.orderNo(json);
+        // counted before any refusal: tests use the count to prove a client did (not) resubmit
+        orderNo.ifPresent(orders::countSubmission);
+        SandboxReply reply;
+        if (problem.isPresent()) {
+            reply = envelope(200, INVALID_FIELD, problem.get(), null);
+        } else {
+            reply = orders.create(kind, orderNo.orElseThrow())
+                    .map(this::accepted)
+                    .orElseGet(() -> envelope(200, DUPLICATE_ORDER, "订单号重复", null));
+        }
+        log.info("sandbox {} orderNo={} code={}", kind, orderNo.orElse("<none>"), reply.code());
+        return reply;
+    }
+
+    private SandboxReply accepted(SandboxOrder order) {
+        ObjectNode data = mapper.createObjectNode().put("orderNo", order.orderNo());
+        if (order.kind() == SandboxOrder.Kind.WITHDRAW) {
+            data.put("withdrawNo", order.platformNo());
+        } else {
+            data.put("chargeNo", order.platformNo());
+            data.put("payUrl", baseUrl + "/pay/" + order.platformNo());
+        }
+        return envelope(200, OK, "操作成功", data);
+    }
+
+    private SandboxReply detail(ObjectNode json, SandboxOrder.Kind kind) {
+        Optional<SandboxOrder> order = SandboxValidation.orderNo(json).flatMap(orderNo -> orders.find(kind, orderNo));
+        if (order.isEmpty()) {
+            log.debug("sandbox detail {} orderNo={} code={}", kind, textOrNull(json.get("orderNo")), ORDER_NOT_FOUND);
+            return envelope(200, ORDER_NOT_FOUND, "订单不存在", null);
+        }
+        SandboxOrder found = order.get();
+        ObjectNode detail = mapper.createObjectNode().put("orderNo", found.orderNo());
+        detail.put(kind == SandboxOrder.Kind.WITHDRAW ? "withdrawNo" : "chargeNo", found.platformNo());
+        detail.put("createTime", CREATE_TIME.format(found.createdAt()));
+        detail.put("zt", orders.ztOf(found));
+        log.debug("sandbox detail {} orderNo={} code={}", kind, found.orderNo(), OK);
+        return bareDetail() ? json(200, detail, OK) : envelope(200, OK, "操作成功", detail);
+    }
+
+    /** The guide shows details without the envelope; real answers may carry it, so both are served. */
+    private boolean bareDetail() {
+        return switch (settings.detailShape()) {
+            case SandboxSettings.SHAPE_BARE -> true;
+            case SandboxSettings.SHAPE_ENVELOPE -> false;
+            default -> detailCalls.getAndIncrement() % 2 == 0;
+        };
+    }
+
+    // ---- admin endpoints ------------------------------------------------------------------
+
+    private SandboxReply adminSubmissions() {
+        ObjectNode counts = mapper.createObjectNode();
+        orders.submissionCounts().forEach(counts::put);
+        return json(200, counts, -1);
+    }
+
+    private SandboxReply adminSubmission(String orderNo) {
+        ObjectNode node = mapper.createObjectNode()
+                .put("orderNo", orderNo)
+                .put("count", orders.submissionCount(orderNo));
+        return json(200, node, -1);
+    }
+
+    private SandboxReply adminStats() {
+        ObjectNode node = mapper.createObjectNode()
+                .put("tokensIssued", tokens.tokensIssued())
+                .put("authFailures", tokens.authFailures())
+                .put("orders", orders.orderCount())
+                .put("submissions", orders.totalSubmissions());
+        return json(200, node, -1);
+    }
+
+    private SandboxReply adminRevokeTokens() {
+        int revoked = tokens.revokeAll();
+        log.info("sandbox revoked {} tokens", revoked);
+        return json(200, mapper.createObjectNode().put("revoked", revoked), -1);
+    }
+
+    // ---- plumbing -------------------------------------------------------------------------
+
+    private SandboxReply post(String method, Supplier<SandboxReply> action) {
+        return "POST".equalsIgnoreCase(method) ? action.get() : envelope(405, 405, "请求方法不支持", null);
+    }
+
+    private SandboxReply get(String method, Supplier<SandboxReply> action) {
+        return "GET".equalsIgnoreCase(method) ? action.get() : envelope(405, 405, "请求方法不支持", null);
+    }
+
+    private Optional<ObjectNode> parse(byte[] body) {
+        try {
+            JsonNode node = mapper.readTree(body);
+            return node instanceof ObjectNode object ? Optional.of(object) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private SandboxReply envelope(int httpStatus, int code, String msg, JsonNode data) {
+        ObjectNode node = mapper.createObjectNode().put("code", code).put("msg", msg);
+        node.set("data", data == null ? mapper.nullNode() : data);
+        return json(httpStatus, node, code);
+    }
+
+    private SandboxReply json(int httpStatus, JsonNode node, int code) {
+        try {
+            return new SandboxReply(httpStatus, mapper.writeValueAsString(node), code);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize sandbox reply", e);
+        }
+    }
+
+    /** Built by hand: this is the answer for when the normal JSON path itself has failed. */
+    private static String fallbackEnvelope(int code, String msg) {
+        return "{\"code\":" + code + ",\"msg\":\"" + msg + "\",\"data\":null}";
+    }
+
+    /** @return the body, or null when it exceeds the limit */
+    private static byte[] readBody(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            return body.length > MAX_BODY_BYTES ? null : body;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void send(HttpExchange exchange, String path, SandboxReply reply) {
+        try {
+            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            exchange.sendResponseHeaders(reply.httpStatus(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        } catch (IOException e) {
+            // the client went away; nothing left to answer
+            log.debug("sandbox could not answer {}: {}", path, e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    private static String normalize(String path) {
+        if (path == null || path.isEmpty()) {
+            return "/";
+        }
+        return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node != null && node.isTextual() ? node.asText() : null;
+    }
+}

@@ -1,0 +1,124 @@
+package com.usdtcnpaybridge.sandbox;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The order book: accepted orders, how often each orderNo was submitted, and each order's status
+ * as a function of the time elapsed since it was created.
+ */
+final class SandboxOrders {
+
+    static final String WITHDRAW_REVIEW = "审核中";
+    static final String WITHDRAW_PROGRESS = "进行中";
+    static final String WITHDRAW_REJECTED = "已驳回";
+    static final String WITHDRAW_COMPLETED = "已完成";
+    static final String CHARGE_AWAIT_PAYMENT = "待提交";
+    static final String CHARGE_CONFIRM = "待确认";
+    static final String CHARGE_CANCELLED = "已取消";
+    static final String CHARGE_CONFIRMED = "已确认";
+
+    private final SandboxSettings settings;
+    private final Clock clock;
+    private final Map<String, SandboxOrder> orders = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
+    private final AtomicInteger totalSubmissions = new AtomicInteger();
+    // guarded by "this": sequence numbers are only drawn for orders that are really created
+    private long withdrawSequence;
+    private long chargeSequence;
+
+    SandboxOrders(SandboxSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /**
+     * Deterministic per orderNo so a test can know the final status in advance, and the same
+     * order always ends the same way however often it is queried.
+     */
+    static boolean endsNegative(String orderNo, double share) {
+        return Math.floorMod(orderNo.hashCode(), 1000) < share * 1000;
+    }
+
+    void countSubmission(String orderNo) {
+        submissions.computeIfAbsent(orderNo, key -> new AtomicInteger()).incrementAndGet();
+        totalSubmissions.incrementAndGet();
+    }
+
+    /**
+     * Creates the order unless its orderNo is already known, of either kind.
+     * Synchronized so that two concurrent submissions of one orderNo cannot both be accepted.
+     *
+     * @return the new order, or empty for a duplicate
+     */
+    synchronized Optional<SandboxOrder> create(SandboxOrder.Kind kind, String orderNo) {
+        if (orders.containsKey(orderNo)) {
+            return Optional.empty();
+        }
+        String platformNo = kind == SandboxOrder.Kind.WITHDRAW
+                ? "W" + (++withdrawSequence)
+                : "C" + (++chargeSequence);
+        SandboxOrder order = new SandboxOrder(kind, orderNo, platformNo, clock.instant());
+        orders.put(orderNo, order);
+        return Optional.of(order);
+    }
+
+    Optional<SandboxOrder> find(SandboxOrder.Kind kind, String orderNo) {
+        return Optional.ofNullable(orders.get(orderNo)).filter(order -> order.kind() == kind);
+    }
+
+    Optional<String> currentZt(String orderNo) {
+        return Optional.ofNullable(orders.get(orderNo)).map(this::ztOf);
+    }
+
+    String ztOf(SandboxOrder order) {
+        Duration elapsed = Duration.between(order.createdAt(), clock.instant());
+        if (order.kind() == SandboxOrder.Kind.WITHDRAW) {
+            return stage(elapsed, settings.withdrawReview(), settings.withdrawProgress(),
+                    WITHDRAW_REVIEW, WITHDRAW_PROGRESS,
+                    endsNegative(order.orderNo(), settings.withdrawRejectShare()) ? WITHDRAW_REJECTED : WITHDRAW_COMPLETED);
+        }
+        return stage(elapsed, settings.chargeAwaitPayment(), settings.chargeConfirm(),
+                CHARGE_AWAIT_PAYMENT, CHARGE_CONFIRM,
+                endsNegative(order.orderNo(), settings.chargeCancelShare()) ? CHARGE_CANCELLED : CHARGE_CONFIRMED);
+    }
+
+    int submissionCount(String orderNo) {
+        AtomicInteger count = submissions.get(orderNo);
+        return count == null ? 0 : count.get();
+    }
+
+    /** A sorted snapshot, so admin output and test failure messages are stable. */
+    Map<String, Integer> submissionCounts() {
+        Map<String, Integer> snapshot = new TreeMap<>();
+        submissions.forEach((orderNo, count) -> snapshot.put(orderNo, count.get()));
+        return Collections.unmodifiableMap(snapshot);
+    }
+
+    int totalSubmissions() {
+        return totalSubmissions.get();
+    }
+
+    int orderCount() {
+        return orders.size();
+    }
+
+    private static String stage(Duration elapsed, Duration first, Duration second,
+                                String firstZt, String secondZt, String finalZt) {
+        // a clock moved backwards counts as "just created" rather than failing
+        if (elapsed.compareTo(first) < 0) {
+            return firstZt;
+        }
+        if (elapsed.compareTo(first.plus(second)) < 0) {
+            return secondZt;
+        }
+        return finalZt;
+    }
+}

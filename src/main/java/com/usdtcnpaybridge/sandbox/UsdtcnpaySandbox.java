@@ -1,0 +1,207 @@
+package com.usdtcnpaybridge.sandbox;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-process USDTCNPAY platform (see shared/usdtcnpay-api.md) on 127.0.0.1: token issue,
+ * charge and withdraw submission, and status queries whose {@code zt} moves on with the injected
+ * clock. Used as the test double of the bridge and runnable by integration teams.
+ *
+ * <p>One instance is started at most once; create a new one for a fresh platform.
+ */
+public final class UsdtcnpaySandbox implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(UsdtcnpaySandbox.class);
+    private static final int WORKER_THREADS = 32;
+    /**
+     * 1024 bits: allowed by the platform guide (117-byte blocks) and about ten times faster to
+     * generate than 2048, which matters because every test creates a fresh sandbox.
+     */
+    private static final int RSA_KEY_BITS = 1024;
+
+    private final SandboxSettings settings;
+    private final SandboxTokens tokens;
+    private final SandboxOrders orders;
+    private final SandboxFaults faults;
+    private final KeyPair keyPair;
+    private final ObjectMapper mapper;
+
+    private final Object lifecycle = new Object();
+    // guarded by lifecycle
+    private HttpServer server;
+    private ExecutorService executor;
+    private boolean stopped;
+
+    public UsdtcnpaySandbox(SandboxSettings settings, Clock clock) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(clock, "clock");
+        this.tokens = new SandboxTokens(settings, clock);
+        this.orders = new SandboxOrders(settings, clock);
+        this.faults = new SandboxFaults();
+        this.keyPair = generateKeyPair();
+        // BigDecimal keeps "800.00"-style amounts exact; no double rounding in the multiple-of-100 check
+        this.mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    }
+
+    public UsdtcnpaySandbox(SandboxSettings settings) {
+        this(settings, Clock.systemUTC());
+    }
+
+    /** Binds 127.0.0.1:{@code settings.port()} and starts answering. */
+    public void start() {
+        synchronized (lifecycle) {
+            if (server != null || stopped) {
+                throw new IllegalStateException("sandbox can only be started once");
+            }
+            enableTcpNoDelay();
+            HttpServer created;
+            try {
+                created = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot bind sandbox to 127.0.0.1:" + settings.port(), e);
+            }
+            String baseUrl = "http://127.0.0.1:" + created.getAddress().getPort();
+            created.createContext("/", new SandboxHttpHandler(settings, tokens, orders, faults,
+                    publicKeyBase64(), baseUrl, mapper));
+            executor = Executors.newFixedThreadPool(WORKER_THREADS, workerThreads(created.getAddress().getPort()));
+            created.setExecutor(executor);
+            created.start();
+            server = created;
+            log.info("USDTCNPAY sandbox listening on {} with {}", baseUrl, settings);
+        }
+    }
+
+    /** Stops answering at once; safe to call more than once or before {@link #start()}. */
+    public void stop() {
+        synchronized (lifecycle) {
+            stopped = true;
+            if (server == null) {
+                return;
+            }
+            server.stop(0);
+            executor.shutdownNow();
+            try {
+                executor.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            log.info("USDTCNPAY sandbox on port {} stopped", server.getAddress().getPort());
+            server = null;
+            executor = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** The bound port (the real one when settings asked for 0). */
+    public int port() {
+        synchronized (lifecycle) {
+            if (server == null) {
+                throw new IllegalStateException("sandbox is not running");
+            }
+            return server.getAddress().getPort();
+        }
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public SandboxSettings settings() {
+        return settings;
+    }
+
+    /** Base64 of the X.509-encoded RSA public key, as returned by getAccessToken. */
+    public String publicKeyBase64() {
+        return Base64.getEncoder().encodeToString(keyPair.getPublic().getEncoded());
+    }
+
+    /** Calls of invokecharge/submitwithdraw for this orderNo that passed authentication, refused ones included. */
+    public int submissionCount(String orderNo) {
+        return orders.submissionCount(orderNo);
+    }
+
+    public Map<String, Integer> submissionCounts() {
+        return orders.submissionCounts();
+    }
+
+    public int tokensIssued() {
+        return tokens.tokensIssued();
+    }
+
+    /** Authenticated calls refused with 1002 or 1003 (wrong credentials at getAccessToken are not counted). */
+    public int authFailures() {
+        return tokens.authFailures();
+    }
+
+    public Optional<String> currentZt(String orderNo) {
+        return orders.currentZt(orderNo);
+    }
+
+    /** Makes every issued token invalid, as if the platform had rotated them. */
+    public void revokeAllTokens() {
+        int revoked = tokens.revokeAll();
+        log.info("sandbox revoked {} tokens", revoked);
+    }
+
+    /** Whether this order ends 已驳回 (withdraw) / 已取消 (charge) for the given share; deterministic per orderNo. */
+    public static boolean endsNegative(String orderNo, double share) {
+        return SandboxOrders.endsNegative(orderNo, share);
+    }
+
+    /**
+     * The JDK server flushes headers and body as separate segments; with Nagle on, every answer
+     * then waits for the client's delayed ACK (~40 ms a call). The JDK reads this switch once,
+     * when the first HttpServer of the JVM is created, so it is set here and only when nobody
+     * chose a value.
+     */
+    private static void enableTcpNoDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private static KeyPair generateKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(RSA_KEY_BITS);
+            return generator.generateKeyPair();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("RSA is required by every Java runtime", e);
+        }
+    }
+
+    /** Daemon threads, so a sandbox someone forgot to stop cannot keep a test JVM alive. */
+    private static java.util.concurrent.ThreadFactory workerThreads(int port) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, "usdtcnpay-sandbox-" + port + "-" + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
