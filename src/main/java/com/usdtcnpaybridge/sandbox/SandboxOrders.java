@@ -44,7 +44,16 @@ final class SandboxOrders {
      * order always ends the same way however often it is queried.
      */
     static boolean endsNegative(String orderNo, double share) {
-        return Math.floorMod(orderNo.hashCode(), 1000) < share * 1000;
+        return bucket(orderNo) < share * 1000;
+    }
+
+    /** 0..999, spread evenly even for sequential order numbers (String.hashCode is not). */
+    static int bucket(String orderNo) {
+        long h = orderNo.hashCode() * 0x9E3779B97F4A7C15L;
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 32;
+        return (int) Math.floorMod(h, 1000L);
     }
 
     void countSubmission(String orderNo) {
