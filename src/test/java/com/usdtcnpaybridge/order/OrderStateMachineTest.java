@@ -1,0 +1,139 @@
+package com.usdtcnpaybridge.order;
+
+import static com.usdtcnpaybridge.order.OrderStore.set;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.usdtcnpaybridge.order.OrderStore.Column;
+import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
+import com.usdtcnpaybridge.platform.PlatformClient;
+import com.usdtcnpaybridge.platform.PlatformProperties;
+import com.usdtcnpaybridge.sandbox.SandboxSettings;
+import com.usdtcnpaybridge.sandbox.UsdtcnpaySandbox;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The state machine over a real database and the real sandbox. */
+class OrderStateMachineTest {
+    final Clock clock = Clock.systemUTC();
+    final StoreFixture db = new StoreFixture(clock);
+    UsdtcnpaySandbox sandbox;
+    OrderSubmitter submitter;
+    OrderPoller poller;
+    final SubmitProperties props = new SubmitProperties(
+            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100),
+            new SubmitProperties.Poll(Duration.ZERO, 100, 4));
+
+    @BeforeEach
+    void start() {
+        sandbox = new UsdtcnpaySandbox(SandboxSettings.defaults().withPort(0).withCredentials("ak", "sk")
+                .withWithdrawTimeline(Duration.ofHours(1), Duration.ofHours(1), 0));
+        sandbox.start();
+        PlatformClient client = new PlatformClient(new PlatformProperties(sandbox.baseUrl(), "ak", "sk",
+                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(5), "millis", List.of("2004"),
+                List.of("2002"), List.of("1002")), new ObjectMapper(), clock);
+        PlatformCallbackTokens tokens = new PlatformCallbackTokens("http://localhost:8080/platform/callback", "k");
+        submitter = new OrderSubmitter(db.orders, client, tokens, props.submit(), new ObjectMapper(), clock);
+        poller = new OrderPoller(db.orders, client, props, clock);
+    }
+
+    @AfterEach
+    void stop() {
+        sandbox.stop();
+    }
+
+    @Test
+    void onlyOneOfManyConcurrentSubmitsOfAnOrderReachesThePlatform() throws Exception {
+        long batch = db.withdrawals("race.csv", "RACE-1");
+        long id = db.orders.idsOfBatch(batch, OrderState.NEW).get(0);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            all.add(pool.submit(() -> submitter.submit(id)));
+        }
+        for (Future<?> f : all) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(sandbox.submissionCount("RACE-1")).isEqualTo(1);
+        assertThat(db.stateOf("RACE-1")).isEqualTo(OrderState.SUBMITTED);
+        assertThat(db.orders.find(id).orElseThrow().attempts()).isEqualTo(1);
+    }
+
+    @Test
+    void anOrderLeftSubmittingIsQueriedNotResent() {
+        long batch = db.withdrawals("crash.csv", "CRASH-SENT", "CRASH-UNSENT");
+        long sent = db.orders.findByOrderNo("CRASH-SENT").orElseThrow().id();
+        long unsent = db.orders.findByOrderNo("CRASH-UNSENT").orElseThrow().id();
+        // CRASH-SENT reached the platform, then the instance died before recording the answer
+        submitter.submit(sent);
+        db.orders.transition(sent, OrderState.SUBMITTED, OrderState.SUBMITTING, set(Column.NEXT_ACTION_AT, Instant.EPOCH));
+        // CRASH-UNSENT was claimed, then the instance died before the call went out
+        assertThat(db.orders.claim(unsent, Instant.EPOCH)).isTrue();
+
+        for (long id : poller.dueOrders()) {
+            poller.poll(id);
+        }
+        assertThat(db.stateOf("CRASH-SENT")).isEqualTo(OrderState.UNDER_REVIEW);
+        assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.NEW);
+        assertThat(sandbox.submissionCount("CRASH-SENT")).isEqualTo(1);
+        assertThat(sandbox.submissionCount("CRASH-UNSENT")).isZero();
+
+        // only after the platform said it never got it is the order sent, once
+        for (long id : submitter.dueNewOrders()) {
+            submitter.submit(id);
+        }
+        assertThat(sandbox.submissionCount("CRASH-UNSENT")).isEqualTo(1);
+        assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.SUBMITTED);
+        assertThat(db.orders.idsOfBatch(batch, OrderState.NEW)).isEmpty();
+    }
+
+    @Test
+    void aDuplicateAnswerMeansThePlatformHasTheOrder() {
+        db.withdrawals("dup.csv", "DUP-1");
+        long id = db.orders.findByOrderNo("DUP-1").orElseThrow().id();
+        submitter.submit(id);
+        // pretend the first answer was lost: back to NEW behind the store's back, then send again
+        db.jdbc.update("UPDATE payment_order SET state = 'NEW' WHERE id = ?", id);
+        submitter.submit(id);
+        assertThat(sandbox.submissionCount("DUP-1")).isEqualTo(2);
+        assertThat(db.stateOf("DUP-1")).isEqualTo(OrderState.SUBMITTING);
+        poller.poll(id);
+        assertThat(db.stateOf("DUP-1")).isEqualTo(OrderState.UNDER_REVIEW);
+    }
+
+    @Test
+    void aTerminalStateIsNeverLeftAndRaisesExactlyOneEvent() {
+        db.withdrawals("final.csv", "FIN-1");
+        long id = db.orders.findByOrderNo("FIN-1").orElseThrow().id();
+        assertThat(db.orders.claim(id, Instant.now())).isTrue();
+        assertThat(db.orders.claim(id, Instant.now())).isFalse();
+        assertThat(db.orders.transition(id, OrderState.SUBMITTING, OrderState.REJECTED, set(Column.REASON, "no")))
+                .isTrue();
+        assertThat(db.orders.transition(id, OrderState.POLLED, OrderState.COMPLETED, set())).isFalse();
+        assertThat(db.orders.transition(id, OrderState.SUBMITTING, OrderState.COMPLETED, set())).isFalse();
+        assertThat(db.stateOf("FIN-1")).isEqualTo(OrderState.REJECTED);
+        assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE order_id = ?", Integer.class, id))
+                .isEqualTo(1);
+    }
+
+    @Test
+    void anOrderNoUsedByAnEarlierBatchIsRejectedAndNeverSent() {
+        db.withdrawals("first.csv", "SAME-1");
+        long second = db.withdrawals("second.csv", "SAME-1", "OTHER-1");
+        List<PaymentOrder> lines = db.orders.ordersOfBatch(second);
+        assertThat(lines.get(0).state()).isEqualTo(OrderState.REJECTED_INVALID);
+        assertThat(lines.get(0).reason()).isEqualTo("orderNo already used by an earlier batch");
+        assertThat(lines.get(1).state()).isEqualTo(OrderState.NEW);
+        assertThat(submitter.newOrdersOf(second)).containsExactly(lines.get(1).id());
+    }
+}

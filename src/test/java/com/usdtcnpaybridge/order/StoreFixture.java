@@ -1,0 +1,47 @@
+package com.usdtcnpaybridge.order;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.usdtcnpaybridge.batch.BatchStore;
+import com.usdtcnpaybridge.notify.OutboxStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.h2.jdbcx.JdbcDataSource;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** The stores over a fresh, migrated H2 database, without Spring Boot. */
+public final class StoreFixture {
+    public final JdbcTemplate jdbc;
+    public final OutboxStore outbox;
+    public final OrderStore orders;
+    public final BatchStore batches;
+
+    public StoreFixture(Clock clock) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        Flyway.configure().dataSource(ds).load().migrate();
+        jdbc = new JdbcTemplate(ds);
+        TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        outbox = new OutboxStore(jdbc, new ObjectMapper(), clock);
+        orders = new OrderStore(jdbc, tx, outbox, clock);
+        batches = new BatchStore(jdbc, tx, orders, outbox, clock);
+    }
+
+    /** Stores a withdrawal batch of Alipay orders with these numbers; returns the batch id. */
+    public long withdrawals(String file, String... orderNos) {
+        List<OrderLine> lines = new java.util.ArrayList<>();
+        for (int i = 0; i < orderNos.length; i++) {
+            lines.add(new OrderLine(i + 1, orderNos[i], 100L * (i + 1), Long.toString(100L * (i + 1)), 1, null,
+                    "张三", "zhangsan@example.com", null));
+        }
+        return batches.store(OrderKind.WITHDRAWAL, file, "csv", UUID.randomUUID().toString(), lines,
+                orderNo -> "tok-" + orderNo).batchId();
+    }
+
+    public OrderState stateOf(String orderNo) {
+        return orders.findByOrderNo(orderNo).orElseThrow().state();
+    }
+}
