@@ -42,10 +42,14 @@ public class EmbeddedConfiguration {
     @ConditionalOnProperty("bridge.sandbox.enabled")
     UsdtcnpaySandbox usdtcnpaySandbox(EmbeddedProperties props, PlatformProperties platform) {
         EmbeddedProperties.Sandbox s = props.sandbox();
-        return new UsdtcnpaySandbox(new SandboxSettings(s.port(), platform.accessKey(), platform.secretKey(),
-                s.tokenLifetimeSeconds(), s.withdrawReview(), s.withdrawProgress(), s.withdrawRejectShare(),
-                s.chargeAwaitPayment(), s.chargeConfirm(), s.chargeCancelShare(), platform.timestampUnit(), 300,
-                s.detailShape()));
+        UsdtcnpaySandbox sandbox = new UsdtcnpaySandbox(new SandboxSettings(s.port(), platform.accessKey(),
+                platform.secretKey(), s.tokenLifetimeSeconds(), s.withdrawReview(), s.withdrawProgress(),
+                s.withdrawRejectShare(), s.chargeAwaitPayment(), s.chargeConfirm(), s.chargeCancelShare(),
+                platform.timestampUnit(), 300, s.detailShape()));
+        if (s.faults() != null && !s.faults().isEmpty()) {
+            sandbox.configureFaults(s.faults());
+        }
+        return sandbox;
     }
 
     @Bean(initMethod = "start", destroyMethod = "close")

@@ -15,7 +15,8 @@ public record EmbeddedProperties(@DefaultValue Sandbox sandbox, @DefaultValue Em
             @DefaultValue("600") long tokenLifetimeSeconds, @DefaultValue("2s") Duration withdrawReview,
             @DefaultValue("2s") Duration withdrawProgress, @DefaultValue("0.2") double withdrawRejectShare,
             @DefaultValue("2s") Duration chargeAwaitPayment, @DefaultValue("2s") Duration chargeConfirm,
-            @DefaultValue("0.2") double chargeCancelShare, @DefaultValue("mixed") String detailShape) {
+            @DefaultValue("0.2") double chargeCancelShare, @DefaultValue("mixed") String detailShape,
+            java.util.Map<String, String> faults) {
     }
 
     /** The embedded SFTP server (Apache MINA SSHD). */

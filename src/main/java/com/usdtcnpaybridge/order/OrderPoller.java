@@ -123,6 +123,17 @@ public class OrderPoller {
             LOG.warn("Order {} was accepted but the platform now says not found; still polling", order.orderNo());
             return;
         }
+        int answers = order.notFoundAnswers() + 1;
+        if (answers < props.submit().notFoundConfirmations()) {
+            orders.transition(order.id(), OrderState.SUBMITTING, OrderState.SUBMITTING, set(
+                    Column.NOT_FOUND_ANSWERS, answers,
+                    Column.NEXT_ACTION_AT, now.plus(props.submit().unknownOutcomeGrace()),
+                    Column.REASON, "platform does not know the order (answer " + answers + " of "
+                            + props.submit().notFoundConfirmations() + " needed before a resend)"));
+            LOG.info("Order {}: platform does not know it yet ({} of {}); asking again later", order.orderNo(),
+                    answers, props.submit().notFoundConfirmations());
+            return;
+        }
         if (order.attempts() >= props.submit().maxAttempts()) {
             orders.transition(order.id(), OrderState.SUBMITTING, OrderState.FAILED, set(Column.REASON,
                     "platform never received the order after " + order.attempts() + " attempts"));

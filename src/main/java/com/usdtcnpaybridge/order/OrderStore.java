@@ -25,12 +25,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class OrderStore {
     private static final String COLUMNS = "o.id, o.batch_id, o.line_no, o.kind, o.order_no, o.amount, o.amount_text,"
             + " o.category, o.bank_channel, o.payee_name, o.account, o.state, o.reason, o.platform_order_no,"
-            + " o.platform_status, o.platform_data, o.callback_token, o.attempts, o.updated_at";
+            + " o.platform_status, o.platform_data, o.callback_token, o.attempts, o.not_found_answers, o.updated_at";
 
     /** Columns a transition may set; a closed list so no SQL is ever built from input. */
     public enum Column {
         REASON("reason"), PLATFORM_ORDER_NO("platform_order_no"), PLATFORM_STATUS("platform_status"),
-        PLATFORM_DATA("platform_data"), NEXT_ACTION_AT("next_action_at"), SUBMITTED_AT("submitted_at");
+        PLATFORM_DATA("platform_data"), NEXT_ACTION_AT("next_action_at"), SUBMITTED_AT("submitted_at"),
+        NOT_FOUND_ANSWERS("not_found_answers");
 
         private final String sql;
 
@@ -99,7 +100,7 @@ public class OrderStore {
      */
     public boolean claim(long id, Instant queryAfter) {
         return jdbc.update("UPDATE payment_order SET state = 'SUBMITTING', attempts = attempts + 1, next_action_at = ?,"
-                + " updated_at = ? WHERE id = ? AND state = 'NEW'",
+                + " not_found_answers = 0, updated_at = ? WHERE id = ? AND state = 'NEW'",
                 Timestamp.from(queryAfter), Timestamp.from(clock.instant()), id) == 1;
     }
 
@@ -169,6 +170,7 @@ public class OrderStore {
                 rs.getString("payee_name"), rs.getString("account"), OrderState.valueOf(rs.getString("state")),
                 rs.getString("reason"), rs.getString("platform_order_no"), rs.getString("platform_status"),
                 rs.getString("platform_data"), rs.getString("callback_token"), rs.getInt("attempts"),
+                rs.getInt("not_found_answers"),
                 updated == null ? null : updated.toInstant());
     }
 }

@@ -22,6 +22,7 @@ public record PaymentOrder(
         String platformData,
         String callbackToken,
         int attempts,
+        int notFoundAnswers,
         Instant updatedAt) {
 
     /** The amount as the ERP should read it back: normalised when valid, as written otherwise. */

@@ -14,10 +14,12 @@ public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll p
      * @param unknownOutcomeGrace how long after a send whose outcome is unknown the platform is asked
      *                            about the order (longer than the read timeout)
      * @param concurrency         orders sent in parallel
+     * @param notFoundConfirmations "order not found" answers, each {@code unknownOutcomeGrace} apart,
+     *                            before an order whose send had an unknown outcome is sent again
      */
     public record Submit(@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration retryBackoff,
             @DefaultValue("30s") Duration unknownOutcomeGrace, @DefaultValue("4") int concurrency,
-            @DefaultValue("500") int sweepLimit) {
+            @DefaultValue("500") int sweepLimit, @DefaultValue("2") int notFoundConfirmations) {
     }
 
     /**

@@ -69,15 +69,56 @@ final class SandboxHttpHandler implements HttpHandler {
     public void handle(HttpExchange exchange) {
         String path = normalize(exchange.getRequestURI().getPath());
         SandboxReply reply;
+        boolean api = path.startsWith("/api/");
         try {
-            reply = faults.faultFor(path)
-                    .map(fault -> new SandboxReply(fault.httpStatus(), fault.body(), -1))
-                    .orElseGet(() -> route(exchange, path));
+            Optional<SandboxFaults.Fault> before = api ? faults.draw(SandboxFaults.Stage.BEFORE, path) : Optional.empty();
+            if (before.isPresent()) {
+                SandboxFaults.Fault fault = before.get();
+                log.info("sandbox fault {} on {}", fault.key(), path);
+                switch (fault) {
+                    case RESET -> {
+                        // no answer at all: the client sees the connection closed under it
+                        exchange.close();
+                        return;
+                    }
+                    case RATE_LIMIT -> {
+                        exchange.getResponseHeaders().set("Retry-After", Long.toString(faults.retryAfterSeconds()));
+                        send(exchange, path, new SandboxReply(429, fallbackEnvelope(429, "请求过于频繁"), 429));
+                        return;
+                    }
+                    case REVOKE_TOKEN -> tokens.revoke(exchange.getRequestHeaders().getFirst("AccessToken"));
+                    default -> {
+                        int status = Integer.parseInt(fault.name().substring(5));
+                        send(exchange, path, new SandboxReply(status, "<html><body>" + status + " Bad Gateway</body></html>",
+                                status));
+                        return;
+                    }
+                }
+            }
+            reply = route(exchange, path);
+            Optional<SandboxFaults.Fault> after = api && reply.httpStatus() == 200
+                    ? faults.draw(SandboxFaults.Stage.AFTER, path) : Optional.empty();
+            if (after.isPresent()) {
+                log.info("sandbox fault {} on {} (request already processed)", after.get().key(), path);
+                if (after.get() == SandboxFaults.Fault.SLOW_AFTER_RECORD) {
+                    sleep(faults.slowDelay());
+                } else {
+                    reply = new SandboxReply(200, reply.body().substring(0, reply.body().length() / 2), reply.code());
+                }
+            }
         } catch (RuntimeException | Error e) {
             log.warn("sandbox failed handling {}", path, e);
             reply = new SandboxReply(500, fallbackEnvelope(500, "服务器内部错误"), 500);
         }
         send(exchange, path, reply);
+    }
+
+    private static void sleep(java.time.Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private SandboxReply route(HttpExchange exchange, String path) {
@@ -97,6 +138,7 @@ final class SandboxHttpHandler implements HttpHandler {
             case "/admin/submissions" -> get(method, this::adminSubmissions);
             case "/admin/stats" -> get(method, this::adminStats);
             case "/admin/revoke-tokens" -> post(method, this::adminRevokeTokens);
+            case "/admin/faults" -> "POST".equalsIgnoreCase(method) ? adminSetFaults(body) : get(method, this::adminFaults);
             default -> path.startsWith(SUBMISSIONS_PREFIX) && path.length() > SUBMISSIONS_PREFIX.length()
                     ? get(method, () -> adminSubmission(path.substring(SUBMISSIONS_PREFIX.length())))
                     : envelope(404, 404, "接口不存在", null);
@@ -176,7 +218,9 @@ final class SandboxHttpHandler implements HttpHandler {
     }
 
     private SandboxReply detail(ObjectNode json, SandboxOrder.Kind kind) {
-        Optional<SandboxOrder> order = SandboxValidation.orderNo(json).flatMap(orderNo -> orders.find(kind, orderNo));
+        Optional<SandboxOrder> order = SandboxValidation.orderNo(json).flatMap(orderNo -> orders.find(kind, orderNo))
+                // a platform that is slow to index new orders: "not found" for a while after submission
+                .filter(o -> !orders.youngerThan(o, faults.notFoundLag()));
         if (order.isEmpty()) {
             log.debug("sandbox detail {} orderNo={} code={}", kind, textOrNull(json.get("orderNo")), ORDER_NOT_FOUND);
             return envelope(200, ORDER_NOT_FOUND, "订单不存在", null);
@@ -185,7 +229,8 @@ final class SandboxHttpHandler implements HttpHandler {
         ObjectNode detail = mapper.createObjectNode().put("orderNo", found.orderNo());
         detail.put(kind == SandboxOrder.Kind.WITHDRAW ? "withdrawNo" : "chargeNo", found.platformNo());
         detail.put("createTime", CREATE_TIME.format(found.createdAt()));
-        detail.put("zt", orders.ztOf(found));
+        detail.put("zt", faults.draw(SandboxFaults.Stage.DETAIL, "/api/get" + (kind == SandboxOrder.Kind.WITHDRAW
+                ? "withdraw" : "charge")).isPresent() ? "处理中" : orders.ztOf(found));
         log.debug("sandbox detail {} orderNo={} code={}", kind, found.orderNo(), OK);
         return bareDetail() ? json(200, detail, OK) : envelope(200, OK, "操作成功", detail);
     }
@@ -220,6 +265,52 @@ final class SandboxHttpHandler implements HttpHandler {
                 .put("authFailures", tokens.authFailures())
                 .put("orders", orders.orderCount())
                 .put("submissions", orders.totalSubmissions());
+        return json(200, node, -1);
+    }
+
+    /** Body: {"http500":0.05,"slowAfterRecord":0.02,...,"slowDelayMillis":4000,"notFoundLagMillis":2000,"clear":true} */
+    private SandboxReply adminSetFaults(byte[] body) {
+        Optional<ObjectNode> json = parse(body);
+        if (json.isEmpty()) {
+            return envelope(400, BAD_JSON, "请求参数格式错误", null);
+        }
+        try {
+            applyFaults(json.get(), faults);
+        } catch (IllegalArgumentException e) {
+            return envelope(400, INVALID_FIELD, e.getMessage(), null);
+        }
+        log.info("sandbox faults now {}", faults.rates());
+        return adminFaults();
+    }
+
+    /** Applies a fault settings object (admin endpoint and configuration use the same shape). */
+    static void applyFaults(JsonNode json, SandboxFaults faults) {
+        if (json.path("clear").asBoolean(false)) {
+            faults.clear();
+        }
+        json.fields().forEachRemaining(e -> {
+            switch (e.getKey()) {
+                case "clear" -> { }
+                case "slowDelayMillis" -> faults.slowDelay(java.time.Duration.ofMillis(e.getValue().asLong()));
+                case "notFoundLagMillis" -> faults.notFoundLag(java.time.Duration.ofMillis(e.getValue().asLong()));
+                case "retryAfterSeconds" -> faults.retryAfterSeconds(e.getValue().asLong());
+                default -> faults.set(SandboxFaults.Fault.ofKey(e.getKey()).orElseThrow(
+                        () -> new IllegalArgumentException("unknown fault " + e.getKey())), e.getValue().asDouble());
+            }
+        });
+    }
+
+    private SandboxReply adminFaults() {
+        ObjectNode node = mapper.createObjectNode();
+        ObjectNode rates = node.putObject("rates");
+        ObjectNode injected = node.putObject("injected");
+        for (SandboxFaults.Fault f : SandboxFaults.Fault.values()) {
+            rates.put(f.key(), faults.rates().getOrDefault(f, 0.0));
+            injected.put(f.key(), faults.injected(f));
+        }
+        node.put("slowDelayMillis", faults.slowDelay().toMillis());
+        node.put("notFoundLagMillis", faults.notFoundLag().toMillis());
+        node.put("retryAfterSeconds", faults.retryAfterSeconds());
         return json(200, node, -1);
     }
 

@@ -83,6 +83,10 @@ final class SandboxOrders {
         return Optional.ofNullable(orders.get(orderNo)).filter(order -> order.kind() == kind);
     }
 
+    boolean youngerThan(SandboxOrder order, java.time.Duration age) {
+        return !age.isZero() && clock.instant().isBefore(order.createdAt().plus(age));
+    }
+
     Optional<String> currentZt(String orderNo) {
         return Optional.ofNullable(orders.get(orderNo)).map(this::ztOf);
     }

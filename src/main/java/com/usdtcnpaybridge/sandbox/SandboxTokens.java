@@ -62,6 +62,13 @@ final class SandboxTokens {
         return outcome;
     }
 
+    /** Makes one token stop working before its expiry. */
+    void revoke(String token) {
+        if (token != null) {
+            expiries.remove(token.trim());
+        }
+    }
+
     int revokeAll() {
         int count = expiries.size();
         expiries.clear();

@@ -163,6 +163,21 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     }
 
     /** Makes every issued token invalid, as if the platform had rotated them. */
+    /**
+     * Sets faults from a map shaped like the body of {@code POST /admin/faults}: fault keys
+     * ({@code http500}, {@code rateLimit}, {@code reset}, {@code revokeToken}, {@code slowAfterRecord},
+     * {@code malformedJson}, {@code unknownZt}) to rates 0..1, plus {@code slowDelayMillis},
+     * {@code notFoundLagMillis}, {@code retryAfterSeconds} and {@code clear}.
+     */
+    public void configureFaults(Map<String, ?> settings) {
+        SandboxHttpHandler.applyFaults(mapper.valueToTree(settings), faults);
+    }
+
+    /** The switchable faults of this sandbox; changes take effect on the next request. */
+    public SandboxFaults faults() {
+        return faults;
+    }
+
     public void revokeAllTokens() {
         int revoked = tokens.revokeAll();
         log.info("sandbox revoked {} tokens", revoked);

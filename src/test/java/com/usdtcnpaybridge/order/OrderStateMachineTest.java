@@ -30,7 +30,7 @@ class OrderStateMachineTest {
     OrderSubmitter submitter;
     OrderPoller poller;
     final SubmitProperties props = new SubmitProperties(
-            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100),
+            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100, 2),
             new SubmitProperties.Poll(Duration.ZERO, 100, 4));
 
     @BeforeEach
@@ -84,6 +84,11 @@ class OrderStateMachineTest {
             poller.poll(id);
         }
         assertThat(db.stateOf("CRASH-SENT")).isEqualTo(OrderState.UNDER_REVIEW);
+        // one "not found" is not enough: a platform may be slow to index a new order
+        assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.SUBMITTING);
+        for (long id : poller.dueOrders()) {
+            poller.poll(id);
+        }
         assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.NEW);
         assertThat(sandbox.submissionCount("CRASH-SENT")).isEqualTo(1);
         assertThat(sandbox.submissionCount("CRASH-UNSENT")).isZero();
@@ -109,6 +114,39 @@ class OrderStateMachineTest {
         assertThat(db.stateOf("DUP-1")).isEqualTo(OrderState.SUBMITTING);
         poller.poll(id);
         assertThat(db.stateOf("DUP-1")).isEqualTo(OrderState.UNDER_REVIEW);
+    }
+
+    @Test
+    void anOrderThatCannotReachThePlatformIsRetriedWithBackoffThenFailed() {
+        PlatformClient down = new PlatformClient(new PlatformProperties("http://127.0.0.1:"
+                + com.usdtcnpaybridge.BridgeTestSupport.freePort(), "ak", "sk", Duration.ofSeconds(60),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), "millis", List.of("2004"), List.of("2002"),
+                List.of("1002")), new ObjectMapper(), clock);
+        OrderSubmitter offline = new OrderSubmitter(db.orders, down,
+                new PlatformCallbackTokens("http://localhost/cb", "k"), props.submit(), new ObjectMapper(), clock);
+        db.withdrawals("down.csv", "DOWN-1");
+        long id = db.orders.findByOrderNo("DOWN-1").orElseThrow().id();
+        offline.submit(id);
+        PaymentOrder afterOne = db.orders.find(id).orElseThrow();
+        assertThat(afterOne.state()).isEqualTo(OrderState.NEW);
+        assertThat(afterOne.attempts()).isEqualTo(1);
+        assertThat(afterOne.reason()).startsWith("retrying: NOT_SENT");
+        offline.submit(id);
+        offline.submit(id);
+        PaymentOrder failed = db.orders.find(id).orElseThrow();
+        assertThat(failed.state()).isEqualTo(OrderState.FAILED);
+        assertThat(failed.reason()).startsWith("not accepted after 3 attempts");
+        assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE order_id = ?", Integer.class, id))
+                .isEqualTo(1);
+        assertThat(sandbox.submissionCount("DOWN-1")).isZero();
+    }
+
+    @Test
+    void backoffGrowsWithEachAttemptAndIsJittered() {
+        Duration first = submitter.backoff(1);
+        Duration third = submitter.backoff(3);
+        assertThat(first).isBetween(Duration.ofMillis(5), Duration.ofMillis(10));
+        assertThat(third).isBetween(Duration.ofMillis(20), Duration.ofMillis(40));
     }
 
     @Test
