@@ -58,9 +58,10 @@ public final class SandboxFaults {
             return sb.toString();
         }
 
+        /** Accepts {@code http500}, {@code HTTP_500}, {@code http-500}, {@code slow-after-record}... */
         public static Optional<Fault> ofKey(String key) {
             for (Fault f : values()) {
-                if (f.key().equalsIgnoreCase(key) || f.name().equalsIgnoreCase(key)) {
+                if (normalize(f.name()).equals(normalize(key))) {
                     return Optional.of(f);
                 }
             }
@@ -69,6 +70,11 @@ public final class SandboxFaults {
     }
 
     enum Stage { BEFORE, AFTER, DETAIL }
+
+    /** Lower case without '-' and '_', so configuration and admin spellings all match. */
+    static String normalize(String key) {
+        return key.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
+    }
 
     private final Map<Fault, Double> rates = new EnumMap<>(Fault.class);
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);

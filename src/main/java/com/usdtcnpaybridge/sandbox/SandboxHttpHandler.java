@@ -289,11 +289,11 @@ final class SandboxHttpHandler implements HttpHandler {
             faults.clear();
         }
         json.fields().forEachRemaining(e -> {
-            switch (e.getKey()) {
+            switch (SandboxFaults.normalize(e.getKey())) {
                 case "clear" -> { }
-                case "slowDelayMillis" -> faults.slowDelay(java.time.Duration.ofMillis(e.getValue().asLong()));
-                case "notFoundLagMillis" -> faults.notFoundLag(java.time.Duration.ofMillis(e.getValue().asLong()));
-                case "retryAfterSeconds" -> faults.retryAfterSeconds(e.getValue().asLong());
+                case "slowdelaymillis" -> faults.slowDelay(java.time.Duration.ofMillis(e.getValue().asLong()));
+                case "notfoundlagmillis" -> faults.notFoundLag(java.time.Duration.ofMillis(e.getValue().asLong()));
+                case "retryafterseconds" -> faults.retryAfterSeconds(e.getValue().asLong());
                 default -> faults.set(SandboxFaults.Fault.ofKey(e.getKey()).orElseThrow(
                         () -> new IllegalArgumentException("unknown fault " + e.getKey())), e.getValue().asDouble());
             }
