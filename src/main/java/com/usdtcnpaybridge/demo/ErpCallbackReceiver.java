@@ -34,6 +34,8 @@ public class ErpCallbackReceiver implements AutoCloseable {
     private final String secret;
     private final ObjectMapper mapper;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger failNext = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
 
     public ErpCallbackReceiver(String host, int port, String secret, ObjectMapper mapper) {
         this.secret = secret;
@@ -61,6 +63,16 @@ public class ErpCallbackReceiver implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** Answers HTTP 500 to the next {@code n} deliveries, as an ERP that is down would. */
+    public void failNext(int n) {
+        failNext.set(n);
+    }
+
+    /** Deliveries answered with an error so far. */
+    public int refused() {
+        return refused.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod())) {
@@ -68,6 +80,11 @@ public class ErpCallbackReceiver implements AutoCloseable {
                 return;
             }
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (failNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                refused.incrementAndGet();
+                exchange.sendResponseHeaders(500, -1);
+                return;
+            }
             String id = exchange.getRequestHeaders().getFirst("X-Bridge-Event-Id");
             String ts = exchange.getRequestHeaders().getFirst("X-Bridge-Timestamp");
             String signature = exchange.getRequestHeaders().getFirst("X-Bridge-Signature");
