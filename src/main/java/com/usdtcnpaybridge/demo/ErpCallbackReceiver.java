@@ -63,6 +63,18 @@ public class ErpCallbackReceiver implements AutoCloseable {
         return List.copyOf(received);
     }
 
+    /** Counts for harnesses: deliveries, distinct event ids, distinct orders with a final event, batch events. */
+    public java.util.Map<String, Object> stats() {
+        List<Received> all = received();
+        return java.util.Map.of(
+                "delivered", all.size(),
+                "distinctEvents", all.stream().map(Received::eventId).distinct().count(),
+                "distinctFinalOrders", all.stream().filter(r -> r.type().equals("order.final"))
+                        .map(r -> r.body().path("batchId").asText() + "/" + r.body().path("line").asText()).distinct().count(),
+                "batchEvents", all.stream().filter(r -> r.type().equals("batch.finished"))
+                        .map(r -> r.body().path("batchId").asText()).distinct().count());
+    }
+
     /** Answers HTTP 500 to the next {@code n} deliveries, as an ERP that is down would. */
     public void failNext(int n) {
         failNext.set(n);
@@ -75,6 +87,13 @@ public class ErpCallbackReceiver implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if ("GET".equals(exchange.getRequestMethod()) && exchange.getRequestURI().getPath().endsWith("/stats")) {
+                byte[] stats = mapper.writeValueAsBytes(stats());
+                exchange.getResponseHeaders().set("Content-Type", "application/json");
+                exchange.sendResponseHeaders(200, stats.length);
+                exchange.getResponseBody().write(stats);
+                return;
+            }
             if (!"POST".equals(exchange.getRequestMethod())) {
                 exchange.sendResponseHeaders(405, -1);
                 return;
