@@ -19,6 +19,9 @@ import com.usdtcnpaybridge.platform.PlatformClient;
 import com.usdtcnpaybridge.platform.PlatformProperties;
 import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
 import java.nio.charset.Charset;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -97,6 +100,22 @@ public class BridgeConfiguration {
     @Bean
     ErpNotifier erpNotifier(OutboxStore outbox, NotifyProperties props, Clock clock) {
         return new ErpNotifier(outbox, props, clock);
+    }
+
+    /**
+     * Claims inbox files for one instance of a cluster (the intake routes' idempotent repository).
+     * A claim whose holder stopped renewing it (the instance died mid-file) is taken over after
+     * {@code bridge.intake.claim-max-age}, so a crash never leaves a file stuck in the inbox.
+     */
+    @Bean
+    JdbcOrphanLockAwareIdempotentRepository fileClaims(DataSource dataSource, CamelContext camel,
+            @Value("${bridge.intake.claim-max-age:60s}") java.time.Duration maxAge,
+            @Value("${bridge.intake.claim-keep-alive:10s}") java.time.Duration keepAlive) {
+        JdbcOrphanLockAwareIdempotentRepository repository =
+                new JdbcOrphanLockAwareIdempotentRepository(dataSource, "bridge-intake", camel);
+        repository.setLockMaxAgeMillis(maxAge.toMillis());
+        repository.setLockKeepAliveIntervalMillis(keepAlive.toMillis());
+        return repository;
     }
 
     /** Threads that send orders in parallel (the submit route's split). */

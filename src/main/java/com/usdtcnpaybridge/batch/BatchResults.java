@@ -26,9 +26,13 @@ public class BatchResults {
         this.outboxDir = outboxDir;
     }
 
-    /** Batches every order of which is final and whose result is not written yet. */
+    /**
+     * Batches every order of which is final and whose result is not written yet, claimed for this
+     * instance for a minute; a claim that is not followed by {@link #written} runs out and the
+     * batch is taken up again.
+     */
     public List<Long> readyBatches() {
-        return batches.readyToFinish();
+        return batches.claimReadyToFinish(java.time.Duration.ofMinutes(1));
     }
 
     /** {@code <input name without extension>.result.csv} */

@@ -131,6 +131,19 @@ public class BatchStore {
         }
     }
 
+    /**
+     * Open batches none of whose orders is still open, each claimed for {@code lease} by this
+     * instance (a conditional UPDATE), so only one instance writes a batch's result file.
+     */
+    public List<Long> claimReadyToFinish(java.time.Duration lease) {
+        Instant now = clock.instant();
+        return readyToFinish().stream()
+                .filter(id -> jdbc.update("UPDATE batch SET finish_claim_until = ? WHERE id = ? AND state = 'OPEN'"
+                        + " AND (finish_claim_until IS NULL OR finish_claim_until < ?)",
+                        Timestamp.from(now.plus(lease)), id, Timestamp.from(now)) == 1)
+                .toList();
+    }
+
     /** Open batches none of whose orders is still open. */
     public List<Long> readyToFinish() {
         String terminal = java.util.Arrays.stream(OrderState.values()).filter(OrderState::isTerminal)

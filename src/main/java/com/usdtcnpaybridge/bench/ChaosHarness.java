@@ -58,6 +58,18 @@ public final class ChaosHarness {
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         }
 
+        /** Waits until this life of the bridge has started its routes, so a kill strikes real work. */
+        void awaitStarted(Duration limit) throws IOException, InterruptedException {
+            Path log = workdir.resolve("app-" + index + "-life-" + life + ".log");
+            Instant until = Instant.now().plus(limit);
+            while (Instant.now().isBefore(until) && process.isAlive()) {
+                if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains("Started BridgeApplication")) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        }
+
         void kill() throws InterruptedException {
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, mid-whatever
             process.waitFor();
@@ -171,8 +183,9 @@ public final class ChaosHarness {
         System.out.printf("chaos: %d orders dropped, %d instance(s) started%n", orders, instanceCount);
         // kill at random moments: during start-up, intake, submission, polling, result writing
         while (kills < wantedKills) {
-            Thread.sleep(4000 + random.nextInt(instanceCount > 1 ? 12000 : 9000));
             Instance victim = instances.get(random.nextInt(instances.size()));
+            victim.awaitStarted(Duration.ofMinutes(3));
+            Thread.sleep(500 + random.nextInt(instanceCount > 1 ? 12000 : 8000));
             victim.kill();
             kills++;
             System.out.printf("chaos: kill %d (instance %d, life %d) at %ds; submissions so far %d%n", kills, victim.index,
