@@ -149,6 +149,9 @@ public final class ChaosHarness {
         props.put("bridge.poll.interval", "1000");
         props.put("bridge.poll.concurrency", "8");
         props.put("bridge.ops.password", "chaos-ops-pass");
+        // a file claimed by a killed life is taken over after this long
+        props.put("bridge.intake.claim-max-age", "15s");
+        props.put("bridge.intake.claim-keep-alive", "3s");
         if (args.containsKey("db-url")) {
             props.put("spring.datasource.url", args.get("db-url"));
             props.put("spring.datasource.username", args.getOrDefault("db-user", "bridge"));
