@@ -187,13 +187,20 @@ public final class ChaosHarness {
         // kill at random moments: during start-up, intake, submission, polling, result writing
         while (kills < wantedKills) {
             Instance victim = instances.get(random.nextInt(instances.size()));
+            long before = progress(sandbox, erp);
             victim.awaitStarted(Duration.ofMinutes(3));
-            Thread.sleep(500 + random.nextInt(instanceCount > 1 ? 12000 : 8000));
+            // strike while work is under way: once this life has sent, polled or notified something
+            Instant patience = Instant.now().plusSeconds(40);
+            while (progress(sandbox, erp) == before && Instant.now().isBefore(patience)) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(random.nextInt(instanceCount > 1 ? 8000 : 5000));
             victim.kill();
             kills++;
-            System.out.printf("chaos: kill %d (instance %d, life %d) at %ds; submissions so far %d%n", kills, victim.index,
-                    victim.life, Duration.between(started, Instant.now()).toSeconds(),
-                    sandbox.submissionCounts().values().stream().mapToInt(Integer::intValue).sum());
+            System.out.printf("chaos: kill %d (instance %d, life %d) at %ds; submissions so far %d, final orders heard %s%n",
+                    kills, victim.index, victim.life, Duration.between(started, Instant.now()).toSeconds(),
+                    sandbox.submissionCounts().values().stream().mapToInt(Integer::intValue).sum(),
+                    erp.stats().get("distinctFinalOrders"));
             victim.start(props);
         }
         // let them finish
@@ -241,6 +248,12 @@ public final class ChaosHarness {
         sftp.close();
         sandbox.stop();
         return more == 0 && lost == 0 && resultLines == orders ? 0 : 1;
+    }
+
+    /** Grows whenever the bridge sends an order or the ERP hears of a final order. */
+    private static long progress(UsdtcnpaySandbox sandbox, ErpCallbackReceiver erp) {
+        return sandbox.submissionCounts().values().stream().mapToLong(Integer::longValue).sum()
+                + ((Number) erp.stats().get("delivered")).longValue();
     }
 
     private static boolean finished(ErpCallbackReceiver erp, int orders) {
