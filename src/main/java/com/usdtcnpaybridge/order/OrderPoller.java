@@ -45,7 +45,7 @@ public class OrderPoller {
     /** The open orders whose query is due, oldest first, at most one poll batch. */
     public List<Long> dueOrders() {
         cycleStart.set(clock.instant());
-        return orders.due(OrderState.POLLED, props.poll().batchSize());
+        return orders.claimDue(OrderState.POLLED, props.poll().batchSize(), props.poll().claimLease());
     }
 
     /** Called after a cycle's queries are done. */
@@ -72,7 +72,8 @@ public class OrderPoller {
             orders.countPoll(orderId);
             PlatformAnswer answer = platform.query(order.kind(), order.orderNo());
             Instant now = clock.instant();
-            Instant next = now.plus(props.poll().interval());
+            Instant next = now.plus(props.poll().intervalFor(order.submittedAt() == null ? Duration.ZERO
+                    : Duration.between(order.submittedAt(), now)));
             switch (answer.outcome()) {
                 case ACCEPTED -> apply(order, platform.detail(order.kind(), answer), next);
                 case NOT_FOUND -> notFound(order, answer, now, next);

@@ -25,7 +25,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class OrderStore {
     private static final String COLUMNS = "o.id, o.batch_id, o.line_no, o.kind, o.order_no, o.amount, o.amount_text,"
             + " o.category, o.bank_channel, o.payee_name, o.account, o.state, o.reason, o.platform_order_no,"
-            + " o.platform_status, o.platform_data, o.callback_token, o.attempts, o.not_found_answers, o.updated_at";
+            + " o.platform_status, o.platform_data, o.callback_token, o.attempts, o.not_found_answers, o.submitted_at, o.updated_at";
 
     /** Columns a transition may set; a closed list so no SQL is ever built from input. */
     public enum Column {
@@ -78,6 +78,33 @@ public class OrderStore {
         return jdbc.queryForList("SELECT id FROM payment_order WHERE state IN (" + in + ") AND next_action_at <= ?"
                 + " ORDER BY next_action_at FETCH FIRST " + limit + " ROWS ONLY", Long.class,
                 Timestamp.from(clock.instant()));
+    }
+
+    /**
+     * Claims up to {@code limit} due orders in one of {@code states} for {@code lease}: each row
+     * moves its next action past the lease with a conditional UPDATE, so two pollers never take
+     * the same order; an order whose poll never completes is due again when the lease runs out.
+     */
+    public List<Long> claimDue(Collection<OrderState> states, int limit, java.time.Duration lease) {
+        String in = states.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+        Instant now = clock.instant();
+        List<Object[]> due = jdbc.query("SELECT id, next_action_at FROM payment_order WHERE state IN (" + in + ")"
+                + " AND next_action_at <= ? ORDER BY next_action_at FETCH FIRST " + limit + " ROWS ONLY",
+                (rs, i) -> new Object[] {rs.getLong(1), rs.getTimestamp(2)}, Timestamp.from(now));
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        Timestamp until = Timestamp.from(now.plus(lease));
+        int[] updated = jdbc.batchUpdate("UPDATE payment_order SET next_action_at = ? WHERE id = ? AND next_action_at = ?",
+                due.stream().map(row -> new Object[] {until, row[0], row[1]}).toList());
+        List<Long> claimed = new ArrayList<>(due.size());
+        for (int i = 0; i < due.size(); i++) {
+            // some drivers answer SUCCESS_NO_INFO (-2) for a batched row: that is a success too
+            if (updated[i] == 1 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                claimed.add((Long) due.get(i)[0]);
+            }
+        }
+        return claimed;
     }
 
     /** Which of these order numbers an earlier batch already used. */
@@ -171,6 +198,7 @@ public class OrderStore {
                 rs.getString("reason"), rs.getString("platform_order_no"), rs.getString("platform_status"),
                 rs.getString("platform_data"), rs.getString("callback_token"), rs.getInt("attempts"),
                 rs.getInt("not_found_answers"),
+                rs.getTimestamp("submitted_at") == null ? null : rs.getTimestamp("submitted_at").toInstant(),
                 updated == null ? null : updated.toInstant());
     }
 }

@@ -33,9 +33,11 @@ public class OrderSubmitter {
     private final SubmitProperties.Submit policy;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final SubmitRateLimiter rateLimiter;
 
     public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
             SubmitProperties.Submit policy, ObjectMapper mapper, Clock clock) {
+        this.rateLimiter = new SubmitRateLimiter(policy.rateLimit());
         this.orders = orders;
         this.platform = platform;
         this.callbacks = callbacks;
@@ -56,6 +58,9 @@ public class OrderSubmitter {
 
     /** Claims and sends one order; does nothing when another thread or instance has it. */
     public void submit(long orderId) {
+        // wait for a slot before the claim, so no claimed order sits waiting (a crash there would
+        // leave it SUBMITTING for the poller to ask about)
+        rateLimiter.acquire();
         if (!orders.claim(orderId, clock.instant().plus(policy.unknownOutcomeGrace()))) {
             return;
         }

@@ -23,6 +23,7 @@ public record PaymentOrder(
         String callbackToken,
         int attempts,
         int notFoundAnswers,
+        Instant submittedAt,
         Instant updatedAt) {
 
     /** The amount as the ERP should read it back: normalised when valid, as written otherwise. */

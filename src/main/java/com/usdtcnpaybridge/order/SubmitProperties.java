@@ -14,19 +14,31 @@ public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll p
      * @param unknownOutcomeGrace how long after a send whose outcome is unknown the platform is asked
      *                            about the order (longer than the read timeout)
      * @param concurrency         orders sent in parallel
+     * @param rateLimit           orders sent per second at most by one instance (0: no limit)
      * @param notFoundConfirmations "order not found" answers, each {@code unknownOutcomeGrace} apart,
      *                            before an order whose send had an unknown outcome is sent again
      */
     public record Submit(@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration retryBackoff,
             @DefaultValue("30s") Duration unknownOutcomeGrace, @DefaultValue("4") int concurrency,
-            @DefaultValue("500") int sweepLimit, @DefaultValue("2") int notFoundConfirmations) {
+            @DefaultValue("500") int sweepLimit, @DefaultValue("2") int notFoundConfirmations,
+            @DefaultValue("0") double rateLimit) {
     }
 
     /**
      * @param interval  time between two queries of one open order (and between poll cycles)
      * @param batchSize orders one poll cycle takes at most
+     * @param backoffAfter an order open longer than this is polled half as often, again for each
+     *                     further period, up to {@code maxInterval}
      */
     public record Poll(@DefaultValue("5s") Duration interval, @DefaultValue("500") int batchSize,
-            @DefaultValue("4") int concurrency) {
+            @DefaultValue("4") int concurrency, @DefaultValue("10m") Duration backoffAfter,
+            @DefaultValue("60s") Duration maxInterval, @DefaultValue("60s") Duration claimLease) {
+
+        /** The wait before the next query of an order that has been open for {@code age}. */
+        public Duration intervalFor(Duration age) {
+            long periods = backoffAfter.isZero() || age.isNegative() ? 0 : age.toMillis() / backoffAfter.toMillis();
+            Duration next = interval.multipliedBy(1L << Math.min(20, periods));
+            return next.compareTo(maxInterval) > 0 && maxInterval.compareTo(interval) >= 0 ? maxInterval : next;
+        }
     }
 }

@@ -81,6 +81,7 @@ public final class SandboxFaults {
     private volatile Duration slowDelay = Duration.ofSeconds(15);
     private volatile Duration notFoundLag = Duration.ZERO;
     private volatile long retryAfterSeconds = 1;
+    private volatile Duration latency = Duration.ZERO;
 
     public SandboxFaults() {
         for (Fault f : Fault.values()) {
@@ -128,6 +129,15 @@ public final class SandboxFaults {
 
     public Duration notFoundLag() {
         return notFoundLag;
+    }
+
+    /** A delay added to every platform call, so that throughput measurements mean something. */
+    public void latency(Duration delay) {
+        this.latency = delay;
+    }
+
+    public Duration latency() {
+        return latency;
     }
 
     public void retryAfterSeconds(long seconds) {

@@ -71,6 +71,9 @@ final class SandboxHttpHandler implements HttpHandler {
         SandboxReply reply;
         boolean api = path.startsWith("/api/");
         try {
+            if (api && !faults.latency().isZero()) {
+                sleep(faults.latency());
+            }
             Optional<SandboxFaults.Fault> before = api ? faults.draw(SandboxFaults.Stage.BEFORE, path) : Optional.empty();
             if (before.isPresent()) {
                 SandboxFaults.Fault fault = before.get();
@@ -294,6 +297,7 @@ final class SandboxHttpHandler implements HttpHandler {
                 case "slowdelaymillis" -> faults.slowDelay(java.time.Duration.ofMillis(e.getValue().asLong()));
                 case "notfoundlagmillis" -> faults.notFoundLag(java.time.Duration.ofMillis(e.getValue().asLong()));
                 case "retryafterseconds" -> faults.retryAfterSeconds(e.getValue().asLong());
+                case "latencymillis" -> faults.latency(java.time.Duration.ofMillis(e.getValue().asLong()));
                 default -> faults.set(SandboxFaults.Fault.ofKey(e.getKey()).orElseThrow(
                         () -> new IllegalArgumentException("unknown fault " + e.getKey())), e.getValue().asDouble());
             }
@@ -311,6 +315,7 @@ final class SandboxHttpHandler implements HttpHandler {
         node.put("slowDelayMillis", faults.slowDelay().toMillis());
         node.put("notFoundLagMillis", faults.notFoundLag().toMillis());
         node.put("retryAfterSeconds", faults.retryAfterSeconds());
+        node.put("latencyMillis", faults.latency().toMillis());
         return json(200, node, -1);
     }
 

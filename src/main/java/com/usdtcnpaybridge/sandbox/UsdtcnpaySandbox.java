@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class UsdtcnpaySandbox implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UsdtcnpaySandbox.class);
-    private static final int WORKER_THREADS = 32;
+    private static final int WORKER_THREADS = 64;
     /**
      * 1024 bits: allowed by the platform guide (117-byte blocks) and about ten times faster to
      * generate than 2048, which matters because every test creates a fresh sandbox.

@@ -30,8 +30,9 @@ class OrderStateMachineTest {
     OrderSubmitter submitter;
     OrderPoller poller;
     final SubmitProperties props = new SubmitProperties(
-            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100, 2),
-            new SubmitProperties.Poll(Duration.ZERO, 100, 4));
+            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100, 2, 0),
+            new SubmitProperties.Poll(Duration.ZERO, 100, 4, Duration.ofMinutes(10), Duration.ofSeconds(60),
+                    Duration.ofSeconds(60)));
 
     @BeforeEach
     void start() {
@@ -147,6 +148,40 @@ class OrderStateMachineTest {
         Duration third = submitter.backoff(3);
         assertThat(first).isBetween(Duration.ofMillis(5), Duration.ofMillis(10));
         assertThat(third).isBetween(Duration.ofMillis(20), Duration.ofMillis(40));
+    }
+
+    @Test
+    void twoPollersNeverClaimTheSameOrder() {
+        long batch = db.withdrawals("claims.csv", "CL-1", "CL-2", "CL-3");
+        for (long id : db.orders.idsOfBatch(batch, OrderState.NEW)) {
+            db.orders.claim(id, Instant.now().minusSeconds(1));
+        }
+        List<Long> first = db.orders.claimDue(OrderState.POLLED, 2, Duration.ofMinutes(1));
+        List<Long> second = db.orders.claimDue(OrderState.POLLED, 10, Duration.ofMinutes(1));
+        assertThat(first).hasSize(2);
+        assertThat(second).hasSize(1).doesNotContainAnyElementsOf(first);
+        assertThat(db.orders.claimDue(OrderState.POLLED, 10, Duration.ofMinutes(1))).isEmpty();
+    }
+
+    @Test
+    void ordersOpenLongArePolledLessOften() {
+        SubmitProperties.Poll poll = new SubmitProperties.Poll(Duration.ofSeconds(5), 100, 4, Duration.ofMinutes(10),
+                Duration.ofSeconds(60), Duration.ofSeconds(60));
+        assertThat(poll.intervalFor(Duration.ofMinutes(3))).isEqualTo(Duration.ofSeconds(5));
+        assertThat(poll.intervalFor(Duration.ofMinutes(12))).isEqualTo(Duration.ofSeconds(10));
+        assertThat(poll.intervalFor(Duration.ofMinutes(25))).isEqualTo(Duration.ofSeconds(20));
+        assertThat(poll.intervalFor(Duration.ofHours(5))).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void theRateLimiterSpacesSendsEvenly() {
+        SubmitRateLimiter limiter = new SubmitRateLimiter(200);
+        long start = System.nanoTime();
+        for (int i = 0; i < 41; i++) {
+            limiter.acquire();
+        }
+        long tookMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(tookMillis).isGreaterThanOrEqualTo(195); // 40 intervals of 5 ms
     }
 
     @Test
