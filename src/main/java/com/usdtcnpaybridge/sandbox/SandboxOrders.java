@@ -30,6 +30,8 @@ final class SandboxOrders {
     private final Map<String, SandboxOrder> orders = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
     private final AtomicInteger totalSubmissions = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong firstSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong lastSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
     // guarded by "this": sequence numbers are only drawn for orders that are really created
     private long withdrawSequence;
     private long chargeSequence;
@@ -59,6 +61,15 @@ final class SandboxOrders {
     void countSubmission(String orderNo) {
         submissions.computeIfAbsent(orderNo, key -> new AtomicInteger()).incrementAndGet();
         totalSubmissions.incrementAndGet();
+        long now = System.nanoTime();
+        firstSubmissionNanos.compareAndSet(0, now);
+        lastSubmissionNanos.accumulateAndGet(now, Math::max);
+    }
+
+    /** Nanoseconds between the first and the last submission seen (0 with fewer than two). */
+    long submissionSpanNanos() {
+        long first = firstSubmissionNanos.get();
+        return first == 0 ? 0 : lastSubmissionNanos.get() - first;
     }
 
     /**

@@ -149,6 +149,16 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
         return orders.submissionCounts();
     }
 
+    /** All submission calls counted so far. */
+    public int totalSubmissions() {
+        return orders.totalSubmissions();
+    }
+
+    /** Time between the first and the last submission this sandbox saw: a throughput yardstick. */
+    public java.time.Duration submissionSpan() {
+        return java.time.Duration.ofNanos(orders.submissionSpanNanos());
+    }
+
     public int tokensIssued() {
         return tokens.tokensIssued();
     }

@@ -1,0 +1,94 @@
+package com.usdtcnpaybridge.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One bridge started from the packaged jar as its own process, life after life. */
+final class BridgeProcess {
+    final int index;
+    private final String jar;
+    private final Path project;
+    private final Path workdir;
+    private final List<String> jvmOptions;
+    Process process;
+    int life;
+
+    BridgeProcess(int index, String jar, Path project, Path workdir, List<String> jvmOptions) {
+        this.index = index;
+        this.jar = jar;
+        this.project = project;
+        this.workdir = workdir;
+        this.jvmOptions = jvmOptions;
+    }
+
+    Path log() {
+        return workdir.resolve("app-" + index + "-life-" + life + ".log");
+    }
+
+    void start(Map<String, String> props) throws IOException {
+        life++;
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar));
+        props.forEach((k, v) -> cmd.add("--" + k + "=" + v));
+        cmd.add("--server.port=" + StandIns.freePort());
+        cmd.add("--spring.application.name=bridge-" + index);
+        // the bridge reads config/ and routes/ from its working directory: the project
+        process = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
+                .redirectOutput(log().toFile()).start();
+    }
+
+    /** Waits until this life has started its routes (or died, or the limit ran out). */
+    boolean awaitStarted(Duration limit) throws IOException, InterruptedException {
+        return awaitLog("Started BridgeApplication", limit) != null;
+    }
+
+    /** Waits for a log line holding {@code text}; returns it, or null. */
+    String awaitLog(String text, Duration limit) throws IOException, InterruptedException {
+        Instant until = Instant.now().plus(limit);
+        while (Instant.now().isBefore(until) && process.isAlive()) {
+            if (Files.exists(log())) {
+                for (String line : Files.readAllLines(log(), StandardCharsets.UTF_8)) {
+                    if (line.contains(text)) {
+                        return line;
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        return null;
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, whatever it was doing. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
+    }
+
+    /** Peak resident set size of the running process, from /proc (Linux), in MiB; -1 when unknown. */
+    long peakRssMiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,121 @@
+package com.usdtcnpaybridge.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.usdtcnpaybridge.demo.ErpCallbackReceiver;
+import com.usdtcnpaybridge.sandbox.SandboxSettings;
+import com.usdtcnpaybridge.sandbox.UsdtcnpaySandbox;
+import com.usdtcnpaybridge.sftp.EmbeddedSftpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a benchmark runs beside the bridge processes: the platform sandbox, the SFTP server and
+ * the ERP receiver, in the harness's own JVM so they outlive every SIGKILL of the bridge.
+ */
+final class StandIns implements AutoCloseable {
+    final Path workdir;
+    final Path sftpRoot;
+    final UsdtcnpaySandbox sandbox;
+    final EmbeddedSftpServer sftp;
+    final ErpCallbackReceiver erp;
+
+    StandIns(Path workdir, SandboxSettings settings) {
+        this.workdir = workdir;
+        this.sftpRoot = workdir.resolve("sftp");
+        sandbox = new UsdtcnpaySandbox(settings.withPort(0).withCredentials("bench-access", "bench-secret-key"));
+        sandbox.start();
+        sftp = new EmbeddedSftpServer(new EmbeddedSftpServer.Settings("localhost", freePort(), sftpRoot, "erp",
+                "bench-sftp-pass", workdir.resolve("host-key.ser"), null, workdir.resolve("known_hosts"),
+                List.of("inbox/withdrawals", "inbox/charges", "outbox")));
+        sftp.start();
+        erp = new ErpCallbackReceiver("127.0.0.1", 0, "bench-callback-secret", new ObjectMapper());
+        erp.start();
+    }
+
+    /** Properties that point a bridge at these stand-ins, with short timings. */
+    Map<String, String> bridgeProperties() {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("usdtcnpay.base-url", sandbox.baseUrl());
+        p.put("usdtcnpay.access-key", "bench-access");
+        p.put("usdtcnpay.secret-key", "bench-secret-key");
+        p.put("erp.sftp.host", "localhost");
+        p.put("erp.sftp.port", Integer.toString(sftp.port()));
+        p.put("erp.sftp.username", "erp");
+        p.put("erp.sftp.password", "bench-sftp-pass");
+        p.put("erp.sftp.known-hosts-file", workdir.resolve("known_hosts").toString());
+        p.put("erp.sftp.poll-delay", "500");
+        p.put("erp.sftp.read-lock-check-interval", "300");
+        p.put("erp.callback.url", "http://127.0.0.1:" + erp.port() + "/erp/callbacks");
+        p.put("erp.callback.secret", "bench-callback-secret");
+        p.put("erp.callback.interval", "300");
+        p.put("erp.callback.backoff", "500ms");
+        p.put("bridge.platform-callback.secret", "bench-platform-callback-secret");
+        p.put("bridge.ops.password", "bench-ops-pass");
+        p.put("spring.datasource.url", "jdbc:h2:file:" + workdir.resolve("db/bridge") + ";WRITE_DELAY=0");
+        return p;
+    }
+
+    /** Writes a withdrawal batch of {@code orders} lines straight to disk and drops it in the inbox. */
+    Path dropWithdrawals(String name, String prefix, int orders) throws IOException {
+        Path inbox = sftpRoot.resolve("inbox/withdrawals");
+        Path temp = inbox.resolve("." + name + ".part");
+        try (var out = Files.newBufferedWriter(temp)) {
+            out.write("orderNo,amount,category,bankChannel,name,account\n");
+            for (int i = 1; i <= orders; i++) {
+                boolean bank = i % 2 == 0;
+                out.write(String.format("%s-%07d,%d,%s,%s,收款人%d,%s%n", prefix, i, 100 * (1 + i % 50), bank ? "0" : "1",
+                        bank ? Integer.toString(1 + i % 20) : "", i,
+                        bank ? String.format("62220202%011d", i) : "payee" + i + "@example.com"));
+            }
+        }
+        Path file = inbox.resolve(name);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    @Override
+    public void close() throws IOException {
+        erp.close();
+        sftp.close();
+        sandbox.stop();
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    static void quietLogs() {
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+                .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
+
+    static Map<String, String> parse(String[] argv) {
+        Map<String, String> args = new java.util.HashMap<>();
+        for (int i = 0; i + 1 < argv.length; i += 2) {
+            args.put(argv[i].replaceFirst("^--", ""), argv[i + 1]);
+        }
+        return args;
+    }
+}
