@@ -36,6 +36,7 @@ public class BatchIntake {
      * taken; nothing of it is stored then.
      */
     public IntakeResult intake(byte[] content, String fileName, String kindName) {
+        long started = System.nanoTime();
         OrderKind kind = OrderKind.valueOf(kindName);
         String format = BatchFormat.extension(fileName);
         String hash = sha256(content);
@@ -51,8 +52,8 @@ public class BatchIntake {
         BatchStore.Stored stored = batches.store(kind, fileName, format, hash, lines, callbackTokens::tokenFor);
         int accepted = (int) stored.accepted();
         IntakeResult result = new IntakeResult(stored.batchId(), fileName, lines.size(), accepted, lines.size() - accepted);
-        LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected", result.batchId(), kind, fileName,
-                result.lines(), result.accepted(), result.rejected());
+        LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected, stored in {} ms", result.batchId(), kind, fileName,
+                result.lines(), result.accepted(), result.rejected(), (System.nanoTime() - started) / 1_000_000);
         return result;
     }
 

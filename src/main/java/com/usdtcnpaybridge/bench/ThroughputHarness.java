@@ -1,0 +1,137 @@
+package com.usdtcnpaybridge.bench;
+
+import com.usdtcnpaybridge.sandbox.SandboxSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Measures the bridge as a month-end ERP would load it: a large withdrawal file taken in with a
+ * capped heap, then submitted to a sandbox that answers each call after L ms with C orders in
+ * flight, against the same with C = 1. Run by {@code bench/throughput}.
+ *
+ * <p>Arguments: {@code --jar --project --workdir [--orders 200000] [--latency-ms 50]
+ * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300]}.
+ */
+public final class ThroughputHarness {
+    private static final Pattern INTAKE = Pattern.compile("(\\d+) lines, .* stored in (\\d+) ms");
+    private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    /** What one run measured. */
+    record Run(String name, int orders, int concurrency, double intakeLinesPerSecond, double submitPerSecond,
+            double secondsToFinal, long peakHeapMiB, long peakRssMiB) {
+    }
+
+    private ThroughputHarness() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        StandIns.quietLogs();
+        Map<String, String> args = StandIns.parse(argv);
+        int latency = Integer.parseInt(args.getOrDefault("latency-ms", "50"));
+        int concurrency = Integer.parseInt(args.getOrDefault("concurrency", "16"));
+        String heap = args.getOrDefault("heap", "256m");
+        Path workdir = Path.of(args.getOrDefault("workdir", "bench/work/throughput")).toAbsolutePath();
+        List<Run> runs = new ArrayList<>();
+        // 1. scale: the big file, capped heap: intake and a steady stretch of submission
+        runs.add(run(args, workdir.resolve("scale"), "scale", Integer.parseInt(args.getOrDefault("orders", "200000")),
+                concurrency, latency, heap, false));
+        // 2. the whole loop at concurrency C, until every order is final
+        runs.add(run(args, workdir.resolve("loop"), "loop", Integer.parseInt(args.getOrDefault("loop-orders", "5000")),
+                concurrency, latency, heap, true));
+        // 3. the sequential baseline, C = 1
+        runs.add(run(args, workdir.resolve("baseline"), "baseline",
+                Integer.parseInt(args.getOrDefault("baseline-orders", "300")), 1, latency, heap, true));
+
+        double ideal = concurrency * 1000.0 / latency;
+        System.out.println();
+        System.out.printf("throughput: %-9s %8s %4s %14s %12s %7s %13s %10s %9s%n", "run", "orders", "C", "intake lines/s",
+                "submit/s", "ratio", "s to final", "peak heap", "peak RSS");
+        for (Run r : runs) {
+            double runIdeal = r.concurrency() * 1000.0 / latency;
+            System.out.printf("throughput: %-9s %8d %4d %14.0f %12.1f %7.2f %13s %9dM %8dM%n", r.name(), r.orders(),
+                    r.concurrency(), r.intakeLinesPerSecond(), r.submitPerSecond(), r.submitPerSecond() / runIdeal,
+                    Double.isNaN(r.secondsToFinal()) ? "-" : String.format("%.1f", r.secondsToFinal()), r.peakHeapMiB(),
+                    r.peakRssMiB());
+        }
+        Run loop = runs.get(1);
+        System.out.printf("throughput: C=%d L=%dms submit=%.1f ratio=%.2f intake=%.0f baseline=%.1f%n", concurrency,
+                latency, loop.submitPerSecond(), loop.submitPerSecond() / ideal, runs.get(0).intakeLinesPerSecond(),
+                runs.get(2).submitPerSecond());
+    }
+
+    private static Run run(Map<String, String> args, Path workdir, String name, int orders, int concurrency,
+            int latency, String heap, boolean untilFinal) throws Exception {
+        StandIns.deleteTree(workdir);
+        Files.createDirectories(workdir);
+        StandIns standIns = new StandIns(workdir, SandboxSettings.defaults()
+                .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
+        standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
+        Map<String, String> props = standIns.bridgeProperties();
+        props.put("bridge.submit.concurrency", Integer.toString(concurrency));
+        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency)));
+        props.put("bridge.poll.interval", "1000");
+        props.put("bridge.poll.batch-size", "1000");
+        props.put("erp.callback.interval", "200");
+        Path gcLog = workdir.resolve("gc.log");
+        BridgeProcess bridge = new BridgeProcess(1, args.get("jar"), Path.of(args.getOrDefault("project", ".")), workdir,
+                List.of("-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
+        bridge.start(props);
+        if (!bridge.awaitStarted(Duration.ofMinutes(3))) {
+            throw new IllegalStateException("bridge did not start; see " + bridge.log());
+        }
+        System.out.printf("throughput: %s: %d orders, C=%d, L=%dms, -Xmx%s%n", name, orders, concurrency, latency, heap);
+        Instant dropped = Instant.now();
+        standIns.dropWithdrawals(name + ".csv", name.toUpperCase(), orders);
+        String intakeLine = bridge.awaitLog("lines,", Duration.ofMinutes(10));
+        double intakeRate = Double.NaN;
+        if (intakeLine != null) {
+            Matcher m = INTAKE.matcher(intakeLine);
+            if (m.find()) {
+                intakeRate = Long.parseLong(m.group(1)) * 1000.0 / Math.max(1, Long.parseLong(m.group(2)));
+            }
+        }
+        double secondsToFinal = Double.NaN;
+        if (untilFinal) {
+            while (((Number) standIns.erp.stats().get("distinctFinalOrders")).longValue() < orders
+                    && Duration.between(dropped, Instant.now()).toMinutes() < 30 && bridge.process.isAlive()) {
+                Thread.sleep(200);
+            }
+            secondsToFinal = Duration.between(dropped, Instant.now()).toMillis() / 1000.0;
+        } else {
+            // a steady stretch of submission is enough to measure its rate
+            Instant until = Instant.now().plusSeconds(30);
+            while (Instant.now().isBefore(until) && standIns.sandbox.totalSubmissions() < orders) {
+                Thread.sleep(200);
+            }
+        }
+        int submitted = standIns.sandbox.totalSubmissions();
+        double span = standIns.sandbox.submissionSpan().toNanos() / 1e9;
+        double submitRate = submitted > 1 && span > 0 ? (submitted - 1) / span : Double.NaN;
+        long rss = bridge.peakRssMiB();
+        bridge.stop();
+        standIns.close();
+        return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss);
+    }
+
+    /** The largest heap occupancy any GC saw before collecting, from the bridge's GC log. */
+    private static long peakHeap(Path gcLog) throws java.io.IOException {
+        long peak = 0;
+        if (Files.exists(gcLog)) {
+            for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
+                Matcher m = GC.matcher(line);
+                if (m.find()) {
+                    peak = Math.max(peak, Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return peak;
+    }
+}
