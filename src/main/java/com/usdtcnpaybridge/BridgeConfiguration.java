@@ -10,14 +10,17 @@ import com.usdtcnpaybridge.batch.OrderValidator;
 import com.usdtcnpaybridge.notify.ErpNotifier;
 import com.usdtcnpaybridge.notify.NotifyProperties;
 import com.usdtcnpaybridge.notify.OutboxStore;
+import com.usdtcnpaybridge.ops.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderPoller;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.OrderSubmitter;
 import com.usdtcnpaybridge.order.SubmitProperties;
+import com.usdtcnpaybridge.platform.PlatformCallbackHandler;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
 import com.usdtcnpaybridge.platform.PlatformClient;
 import com.usdtcnpaybridge.platform.PlatformProperties;
 import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.Charset;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -42,13 +45,19 @@ public class BridgeConfiguration {
     }
 
     @Bean
+    BridgeMetrics bridgeMetrics(MeterRegistry registry, Clock clock) {
+        return new BridgeMetrics(registry, clock);
+    }
+
+    @Bean
     OutboxStore outboxStore(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
         return new OutboxStore(jdbc, mapper, clock);
     }
 
     @Bean
-    OrderStore orderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock) {
-        return new OrderStore(jdbc, tx, outbox, clock);
+    OrderStore orderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock,
+            BridgeMetrics metrics) {
+        return new OrderStore(jdbc, tx, outbox, clock, metrics);
     }
 
     @Bean
@@ -57,8 +66,8 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    PlatformClient platformClient(PlatformProperties props, ObjectMapper mapper, Clock clock) {
-        return new PlatformClient(props, mapper, clock);
+    PlatformClient platformClient(PlatformProperties props, ObjectMapper mapper, Clock clock, BridgeMetrics metrics) {
+        return new PlatformClient(props, mapper, clock, metrics);
     }
 
     @Bean
@@ -72,10 +81,17 @@ public class BridgeConfiguration {
         return new PlatformCallbackTokens(baseUrl, secret);
     }
 
+    /** The platform-callback route's bean: verifies a callback's token and makes its order due now. */
+    @Bean
+    PlatformCallbackHandler platformCallbacks(PlatformCallbackTokens tokens, OrderStore orders) {
+        return new PlatformCallbackHandler(tokens, orders);
+    }
+
     @Bean
     BatchIntake batchIntake(@Value("${erp.files.charset:UTF-8}") String charset, OrderRules rules, BatchStore batches,
-            PlatformCallbackTokens tokens) {
-        return new BatchIntake(new CsvBatchReader(Charset.forName(charset)), new OrderValidator(rules), batches, tokens);
+            PlatformCallbackTokens tokens, BridgeMetrics metrics) {
+        return new BatchIntake(new CsvBatchReader(Charset.forName(charset)), new OrderValidator(rules), batches, tokens,
+                metrics);
     }
 
     @Bean
@@ -90,8 +106,9 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    BatchResults batchResults(BatchStore batches, OrderStore orders, @Value("${erp.sftp.outbox}") String outbox) {
-        return new BatchResults(batches, orders, outbox);
+    BatchResults batchResults(BatchStore batches, OrderStore orders, @Value("${erp.sftp.outbox}") String outbox,
+            BridgeMetrics metrics) {
+        return new BatchResults(batches, orders, outbox, metrics);
     }
 
     @Bean
