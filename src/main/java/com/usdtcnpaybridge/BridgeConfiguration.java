@@ -31,6 +31,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The beans the routes call, by name. */
@@ -126,6 +127,21 @@ public class BridgeConfiguration {
     @Bean(destroyMethod = "shutdown")
     ExecutorService pollPool(SubmitProperties props) {
         return Executors.newFixedThreadPool(props.poll().concurrency(), named("poll"));
+    }
+
+    /**
+     * Threads that run platform-http requests (the platform's callbacks). platform-http looks for a
+     * ThreadPoolTaskExecutor, and Spring Boot makes none once the pools above exist.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolTaskExecutor platformHttpExecutor() {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setThreadNamePrefix("callback-");
+        executor.setCorePoolSize(2);
+        executor.setMaxPoolSize(8);
+        executor.setQueueCapacity(200);
+        executor.setDaemon(true);
+        return executor;
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {
