@@ -3,6 +3,7 @@ package com.usdtcnpaybridge.platform;
 import com.usdtcnpaybridge.order.OrderState;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.PaymentOrder;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -13,8 +14,8 @@ import org.slf4j.MDC;
 /**
  * The platform's calls on the {@code successUrl}/{@code failUrl} we handed it. A call is only a
  * hint: a genuine one makes its order due for a query now, and the query's answer alone moves the
- * order. Nothing of the request but the order number in the path, which URL was called and the
- * token is looked at; the body never is.
+ * order. Nothing of the request but the order number and the outcome in the path and the token in
+ * the query string is looked at: not the body, not form fields, not headers.
  *
  * <p>Answers, as HTTP status codes for the route:
  * <ul>
@@ -42,8 +43,13 @@ public class PlatformCallbackHandler {
         this.orders = orders;
     }
 
-    /** Handles one call; returns the HTTP status to answer with. */
-    public int handle(String orderNo, String outcome, String token) {
+    /**
+     * Handles one call; returns the HTTP status to answer with.
+     *
+     * @param query the raw query string of the request ({@code token=...})
+     */
+    public int handle(String orderNo, String outcome, String query) {
+        String token = tokenIn(query);
         if (!"success".equals(outcome) && !"fail".equals(outcome)) {
             return NOT_FOUND;
         }
@@ -80,6 +86,23 @@ public class PlatformCallbackHandler {
             MDC.remove("batchId");
             MDC.remove("orderNo");
         }
+    }
+
+    /** The one {@code token} parameter of a raw query string; null when absent or given twice. */
+    static String tokenIn(String query) {
+        if (query == null) {
+            return null;
+        }
+        String token = null;
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("token=")) {
+                if (token != null) {
+                    return null;
+                }
+                token = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+            }
+        }
+        return token;
     }
 
     private static boolean sameToken(String stored, String given) {
