@@ -266,6 +266,7 @@ class OperationsEndpointsTest {
         }
         assertThat(components.path("sftp").path("details").path("folders").toString()).contains("inbox/withdrawals");
         assertThat(components.path("platform").path("details").path("tokenExpiresInSeconds").isNumber()).isTrue();
+        assertThat(components.path("camelHealth").path("details").toString()).contains("withdrawal-intake");
         String raw = health.toString();
         sandbox.issuedTokens().forEach(t -> assertThat(raw).doesNotContain(t));
         assertThat(raw).doesNotContain("test-secret-key-value", "test-sftp-pass");
@@ -316,6 +317,11 @@ class OperationsEndpointsTest {
         OpsHttp http = http();
         assertThat(http.postAsOperator("/actuator/camelroutes/charge-intake/suspend", "{}").status()).isIn(200, 204);
         assertThat(routeStatus("charge-intake")).isEqualTo("Suspended");
+        // the operator sees what is paused; the orchestrator keeps the instance in service (callbacks still come)
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(http.getAsOperator("/actuator/health")
+                .json().path("components").path("camelHealth").path("details").path("route:charge-intake").asText())
+                .isEqualTo("DOWN"));
+        assertThat(http.get("/actuator/health/readiness").json().path("status").asText()).isEqualTo("UP");
 
         Path inbox = sftpRoot.resolve("inbox/charges");
         BridgeTestSupport.drop(inbox, "paused-charges.csv", "orderNo,amount\nOPS-C-001,100\n");
