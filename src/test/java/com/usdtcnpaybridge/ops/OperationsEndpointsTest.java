@@ -251,6 +251,10 @@ class OperationsEndpointsTest {
         assertThat(metric(text, "bridge_outbox_events", "state", "PENDING")).isZero();
         assertThat(metric(text, "bridge_outbox_events", "state", "DEAD")).isZero();
         assertThat(metric(text, "bridge_orders_open")).isZero();
+        assertThat(metric(text, "bridge_batches_open")).isZero();
+        assertThat(metric(text, "bridge_token_forced_refreshes_total")).isZero();
+        assertThat(metric(text, "bridge_token_expires_in_seconds")).isBetween(0.0, 2.0);
+        assertThat(text).contains("camel_exchanges_total{");
         assertThat(metric(text, "bridge_batch_duration_seconds_count", "kind", "WITHDRAWAL")).isEqualTo(1);
         assertThat(metric(text, "bridge_batch_duration_seconds_sum", "kind", "WITHDRAWAL")).isGreaterThan(1.0);
     }
