@@ -56,7 +56,7 @@ class OperationsEndpointsTest {
     static void properties(DynamicPropertyRegistry r) {
         sftpRoot = BridgeTestSupport.register(r, "ops");
         r.add("bridge.sandbox.token-lifetime-seconds", () -> "2");
-        r.add("bridge.sandbox.withdraw-review", () -> "2s");
+        r.add("bridge.sandbox.withdraw-review", () -> "3s");
     }
 
     static final String FILE = "ops-payouts.csv";
