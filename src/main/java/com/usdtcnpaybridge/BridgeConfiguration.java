@@ -10,14 +10,17 @@ import com.usdtcnpaybridge.batch.OrderValidator;
 import com.usdtcnpaybridge.notify.ErpNotifier;
 import com.usdtcnpaybridge.notify.NotifyProperties;
 import com.usdtcnpaybridge.notify.OutboxStore;
+import com.usdtcnpaybridge.ops.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderPoller;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.OrderSubmitter;
 import com.usdtcnpaybridge.order.SubmitProperties;
+import com.usdtcnpaybridge.platform.PlatformCallbackHandler;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
 import com.usdtcnpaybridge.platform.PlatformClient;
 import com.usdtcnpaybridge.platform.PlatformProperties;
 import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.Charset;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
@@ -31,6 +34,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The beans the routes call, by name. */
@@ -45,13 +49,19 @@ public class BridgeConfiguration {
     }
 
     @Bean
+    BridgeMetrics bridgeMetrics(MeterRegistry registry, Clock clock) {
+        return new BridgeMetrics(registry, clock);
+    }
+
+    @Bean
     OutboxStore outboxStore(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
         return new OutboxStore(jdbc, mapper, clock);
     }
 
     @Bean
-    OrderStore orderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock) {
-        return new OrderStore(jdbc, tx, outbox, clock);
+    OrderStore orderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock,
+            BridgeMetrics metrics) {
+        return new OrderStore(jdbc, tx, outbox, clock, metrics);
     }
 
     @Bean
@@ -60,8 +70,8 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    PlatformClient platformClient(PlatformProperties props, ObjectMapper mapper, Clock clock) {
-        return new PlatformClient(props, mapper, clock);
+    PlatformClient platformClient(PlatformProperties props, ObjectMapper mapper, Clock clock, BridgeMetrics metrics) {
+        return new PlatformClient(props, mapper, clock, metrics);
     }
 
     @Bean
@@ -75,10 +85,17 @@ public class BridgeConfiguration {
         return new PlatformCallbackTokens(baseUrl, secret);
     }
 
+    /** The platform-callback route's bean: verifies a callback's token and makes its order due now. */
+    @Bean
+    PlatformCallbackHandler platformCallbacks(PlatformCallbackTokens tokens, OrderStore orders) {
+        return new PlatformCallbackHandler(tokens, orders);
+    }
+
     @Bean
     BatchIntake batchIntake(@Value("${erp.files.charset:UTF-8}") String charset, OrderRules rules, BatchStore batches,
-            PlatformCallbackTokens tokens) {
-        return new BatchIntake(new CsvBatchReader(Charset.forName(charset)), new OrderValidator(rules), batches, tokens);
+            PlatformCallbackTokens tokens, BridgeMetrics metrics) {
+        return new BatchIntake(new CsvBatchReader(Charset.forName(charset)), new OrderValidator(rules), batches, tokens,
+                metrics);
     }
 
     @Bean
@@ -93,8 +110,9 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    BatchResults batchResults(BatchStore batches, OrderStore orders, @Value("${erp.sftp.outbox}") String outbox) {
-        return new BatchResults(batches, orders, outbox);
+    BatchResults batchResults(BatchStore batches, OrderStore orders, @Value("${erp.sftp.outbox}") String outbox,
+            BridgeMetrics metrics) {
+        return new BatchResults(batches, orders, outbox, metrics);
     }
 
     @Bean
@@ -128,6 +146,21 @@ public class BridgeConfiguration {
     @Bean(destroyMethod = "shutdown")
     ExecutorService pollPool(SubmitProperties props) {
         return Executors.newFixedThreadPool(props.poll().concurrency(), named("poll"));
+    }
+
+    /**
+     * Threads that run platform-http requests (the platform's callbacks). platform-http looks for a
+     * ThreadPoolTaskExecutor, and Spring Boot makes none once the pools above exist.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolTaskExecutor platformHttpExecutor() {
+        ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+        executor.setThreadNamePrefix("callback-");
+        executor.setCorePoolSize(2);
+        executor.setMaxPoolSize(8);
+        executor.setQueueCapacity(200);
+        executor.setDaemon(true);
+        return executor;
     }
 
     private static java.util.concurrent.ThreadFactory named(String prefix) {

@@ -18,6 +18,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 public final class BridgeTestSupport {
     /** Reused between test contexts: generating an RSA host key costs seconds. */
     public static final Path HOST_KEY = Path.of("target/test-sftp-host-key.ser");
+    /** The operator login of whole-loop tests (HTTP Basic on the actuator). */
+    public static final String OPS_USER = "ops";
+    public static final String OPS_PASSWORD = "test-ops-password";
 
     private BridgeTestSupport() {
     }
@@ -59,6 +62,7 @@ public final class BridgeTestSupport {
         r.add("erp.callback.backoff", () -> "200ms");
         r.add("bridge.platform-callback.secret", () -> "test-platform-callback-secret");
         r.add("bridge.poll.interval", () -> "300");
+        r.add("bridge.poll.cycle-interval", () -> "200");
         r.add("bridge.submit.sweep-interval", () -> "500");
         r.add("bridge.submit.unknown-outcome-grace", () -> "4s");
         r.add("bridge.submit.retry-backoff", () -> "200ms");
@@ -76,6 +80,8 @@ public final class BridgeTestSupport {
         r.add("bridge.embedded-sftp.authorized-keys-file", () -> root.resolveSibling(root.getFileName() + "-authorized_keys").toString());
         r.add("bridge.demo.erp-receiver", () -> "true");
         r.add("bridge.demo.erp-receiver-port", () -> erp);
+        r.add("bridge.ops.username", () -> OPS_USER);
+        r.add("bridge.ops.password", () -> OPS_PASSWORD);
         r.add("server.port", () -> "0");
         return root;
     }

@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.batch;
 
+import com.usdtcnpaybridge.ops.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderKind;
 import com.usdtcnpaybridge.order.OrderLine;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
@@ -22,13 +23,15 @@ public class BatchIntake {
     private final OrderValidator validator;
     private final BatchStore batches;
     private final PlatformCallbackTokens callbackTokens;
+    private final BridgeMetrics metrics;
 
     public BatchIntake(CsvBatchReader csv, OrderValidator validator, BatchStore batches,
-            PlatformCallbackTokens callbackTokens) {
+            PlatformCallbackTokens callbackTokens, BridgeMetrics metrics) {
         this.csv = csv;
         this.validator = validator;
         this.batches = batches;
         this.callbackTokens = callbackTokens;
+        this.metrics = metrics;
     }
 
     /**
@@ -52,6 +55,7 @@ public class BatchIntake {
         BatchStore.Stored stored = batches.store(kind, fileName, format, hash, lines, callbackTokens::tokenFor);
         int accepted = (int) stored.accepted();
         IntakeResult result = new IntakeResult(stored.batchId(), fileName, lines.size(), accepted, lines.size() - accepted);
+        metrics.ordersReceived(kind, result.accepted(), result.rejected());
         LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected, stored in {} ms", result.batchId(), kind, fileName,
                 result.lines(), result.accepted(), result.rejected(), (System.nanoTime() - started) / 1_000_000);
         return result;

@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.batch;
 
+import com.usdtcnpaybridge.ops.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderState;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.PaymentOrder;
@@ -19,11 +20,13 @@ public class BatchResults {
     private final BatchStore batches;
     private final OrderStore orders;
     private final String outboxDir;
+    private final BridgeMetrics metrics;
 
-    public BatchResults(BatchStore batches, OrderStore orders, String outboxDir) {
+    public BatchResults(BatchStore batches, OrderStore orders, String outboxDir, BridgeMetrics metrics) {
         this.batches = batches;
         this.orders = orders;
         this.outboxDir = outboxDir;
+        this.metrics = metrics;
     }
 
     /**
@@ -59,6 +62,7 @@ public class BatchResults {
     public void written(long batchId, String fileName) {
         String path = outboxDir + "/" + fileName;
         if (batches.finish(batchId, path)) {
+            batches.find(batchId).ifPresent(b -> metrics.batchFinished(b.kind(), b.createdAt()));
             LOG.info("Batch {} finished: result file {} on the SFTP server ({})", batchId, path,
                     batches.countsOf(batchId));
         }

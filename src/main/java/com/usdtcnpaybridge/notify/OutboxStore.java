@@ -117,6 +117,16 @@ public class OutboxStore {
                 shortError, next, maxAttempts, id);
     }
 
+    /**
+     * An operator's replay: a DEAD event goes back to PENDING with its attempts reset, due now. The
+     * event id (and so X-Bridge-Event-Id) stays the same, so an ERP that got it once deduplicates.
+     * False when there is no DEAD event with this id; nothing changes then.
+     */
+    public boolean replayDead(String id) {
+        return jdbc.update("UPDATE outbox_event SET state = 'PENDING', attempts = 0, next_attempt_at = ?"
+                + " WHERE id = ? AND state = 'DEAD'", Timestamp.from(clock.instant()), id) == 1;
+    }
+
     public int attemptsOf(String id) {
         Integer n = jdbc.queryForObject("SELECT attempts FROM outbox_event WHERE id = ?", Integer.class, id);
         return n == null ? 0 : n;

@@ -1,6 +1,7 @@
 package com.usdtcnpaybridge.order;
 
 import com.usdtcnpaybridge.notify.OutboxStore;
+import com.usdtcnpaybridge.ops.BridgeMetrics;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -40,16 +41,30 @@ public class OrderStore {
         }
     }
 
+    /**
+     * Open orders the platform has accepted: the only ones a platform callback or an operator may
+     * make due now. NEW and SUBMITTING are left alone: the first would be sent early, the second
+     * might be queried while its send is still in flight.
+     */
+    private static final String ACCEPTED_OPEN = "'SUBMITTED','UNDER_REVIEW','IN_PROGRESS','AWAITING_PAYMENT','CONFIRMING'";
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
     private final OutboxStore outbox;
     private final Clock clock;
+    private final BridgeMetrics metrics;
 
     public OrderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock) {
+        this(jdbc, tx, outbox, clock, BridgeMetrics.none());
+    }
+
+    public OrderStore(JdbcTemplate jdbc, TransactionTemplate tx, OutboxStore outbox, Clock clock,
+            BridgeMetrics metrics) {
         this.jdbc = jdbc;
         this.tx = tx;
         this.outbox = outbox;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     public Optional<PaymentOrder> find(long id) {
@@ -126,9 +141,13 @@ public class OrderStore {
      * about it if this instance never records an answer.
      */
     public boolean claim(long id, Instant queryAfter) {
-        return jdbc.update("UPDATE payment_order SET state = 'SUBMITTING', attempts = attempts + 1, next_action_at = ?,"
-                + " not_found_answers = 0, updated_at = ? WHERE id = ? AND state = 'NEW'",
+        boolean claimed = jdbc.update("UPDATE payment_order SET state = 'SUBMITTING', attempts = attempts + 1,"
+                + " next_action_at = ?, not_found_answers = 0, updated_at = ? WHERE id = ? AND state = 'NEW'",
                 Timestamp.from(queryAfter), Timestamp.from(clock.instant()), id) == 1;
+        if (claimed) {
+            metrics.orderSubmitted(kindOf(id));
+        }
+        return claimed;
     }
 
     /**
@@ -162,6 +181,9 @@ public class OrderStore {
             }
             return true;
         });
+        if (Boolean.TRUE.equals(done) && !from.contains(to) && BridgeMetrics.counts(to)) {
+            metrics.orderEntered(kindOf(id), to);
+        }
         return Boolean.TRUE.equals(done);
     }
 
@@ -178,8 +200,34 @@ public class OrderStore {
         return map;
     }
 
+    /**
+     * Makes an open, platform-accepted order due for a query now (an operator's re-poll). False
+     * when there is no such order or it is not in one of those states; nothing changes then.
+     */
+    public boolean pollNow(String orderNo) {
+        return jdbc.update("UPDATE payment_order SET next_action_at = ? WHERE order_key = ? AND state IN ("
+                + ACCEPTED_OPEN + ")", Timestamp.from(clock.instant()), orderNo) == 1;
+    }
+
+    /**
+     * A platform callback for this order: makes it due for a query now, once. False (and nothing
+     * changed) when the order is not open and accepted, or an earlier callback was already taken.
+     *
+     * @param outcome which URL was called (success/fail), kept for operators and never used for state
+     */
+    public boolean takeCallback(String orderNo, String outcome) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return jdbc.update("UPDATE payment_order SET next_action_at = ?, callback_at = ?, callback_outcome = ?"
+                + " WHERE order_key = ? AND callback_at IS NULL AND state IN (" + ACCEPTED_OPEN + ")",
+                now, now, outcome, orderNo) == 1;
+    }
+
     public void countPoll(long id) {
         jdbc.update("UPDATE payment_order SET polls = polls + 1 WHERE id = ?", id);
+    }
+
+    private OrderKind kindOf(long id) {
+        return OrderKind.valueOf(jdbc.queryForObject("SELECT kind FROM payment_order WHERE id = ?", String.class, id));
     }
 
     public String batchFileName(long batchId) {

@@ -3,6 +3,7 @@ package com.usdtcnpaybridge.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.usdtcnpaybridge.ops.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderKind;
 import com.usdtcnpaybridge.platform.PlatformAnswer.Outcome;
 import java.io.IOException;
@@ -37,9 +38,15 @@ public class PlatformClient {
     private final Set<String> duplicateCodes;
     private final Set<String> authFailureCodes;
     private final TokenRefreshProcessor tokens;
+    private final BridgeMetrics metrics;
 
     public PlatformClient(PlatformProperties props, ObjectMapper mapper, Clock clock) {
+        this(props, mapper, clock, BridgeMetrics.none());
+    }
+
+    public PlatformClient(PlatformProperties props, ObjectMapper mapper, Clock clock, BridgeMetrics metrics) {
         this.props = props;
+        this.metrics = metrics;
         this.mapper = mapper;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(props.connectTimeout())
@@ -117,6 +124,13 @@ public class PlatformClient {
     }
 
     private PlatformAnswer post(String path, ObjectNode body, String token) {
+        long started = System.nanoTime();
+        PlatformAnswer answer = send(path, body, token);
+        metrics.platformCall(path, answer.outcome(), Duration.ofNanos(System.nanoTime() - started));
+        return answer;
+    }
+
+    private PlatformAnswer send(String path, ObjectNode body, String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(props.baseUrl() + path))
                 .timeout(props.readTimeout())
                 .header("Content-Type", "application/json;charset=UTF-8")

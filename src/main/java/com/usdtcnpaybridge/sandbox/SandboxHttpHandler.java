@@ -202,7 +202,11 @@ final class SandboxHttpHandler implements HttpHandler {
             reply = envelope(200, INVALID_FIELD, problem.get(), null);
         } else {
             reply = orders.create(kind, orderNo.orElseThrow())
-                    .map(this::accepted)
+                    .map(order -> {
+                        orders.rememberCallbackUrls(order.orderNo(), textOrNull(json.get("successUrl")),
+                                textOrNull(json.get("failUrl")));
+                        return accepted(order);
+                    })
                     .orElseGet(() -> envelope(200, DUPLICATE_ORDER, "订单号重复", null));
         }
         log.info("sandbox {} orderNo={} code={}", kind, orderNo.orElse("<none>"), reply.code());

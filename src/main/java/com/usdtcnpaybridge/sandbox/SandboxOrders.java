@@ -3,7 +3,9 @@ package com.usdtcnpaybridge.sandbox;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -32,6 +34,8 @@ final class SandboxOrders {
     private final AtomicInteger totalSubmissions = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong firstSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
+    /** orderNo → [successUrl, failUrl] as submitted: where the real platform would call back. */
+    private final Map<String, List<String>> callbackUrls = new ConcurrentHashMap<>();
     // guarded by "this": sequence numbers are only drawn for orders that are really created
     private long withdrawSequence;
     private long chargeSequence;
@@ -88,6 +92,14 @@ final class SandboxOrders {
         SandboxOrder order = new SandboxOrder(kind, orderNo, platformNo, clock.instant());
         orders.put(orderNo, order);
         return Optional.of(order);
+    }
+
+    void rememberCallbackUrls(String orderNo, String successUrl, String failUrl) {
+        callbackUrls.put(orderNo, Arrays.asList(successUrl, failUrl));
+    }
+
+    Optional<List<String>> callbackUrls(String orderNo) {
+        return Optional.ofNullable(callbackUrls.get(orderNo));
     }
 
     Optional<SandboxOrder> find(SandboxOrder.Kind kind, String orderNo) {

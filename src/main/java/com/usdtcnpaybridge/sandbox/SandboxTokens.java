@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -28,6 +29,8 @@ final class SandboxTokens {
     private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
     private final AtomicInteger issued = new AtomicInteger();
     private final AtomicInteger failures = new AtomicInteger();
+    /** Every token ever handed out (capped), so a test can prove none of them reached a log. */
+    private final Set<String> everIssued = ConcurrentHashMap.newKeySet();
 
     SandboxTokens(SandboxSettings settings, Clock clock) {
         this.settings = settings;
@@ -49,6 +52,9 @@ final class SandboxTokens {
         random.nextBytes(bytes);
         String token = HexFormat.of().formatHex(bytes);
         expiries.put(token, now.plusSeconds(settings.tokenLifetimeSeconds()));
+        if (everIssued.size() < 10_000) {
+            everIssued.add(token);
+        }
         issued.incrementAndGet();
         return new IssuedToken(token, settings.tokenLifetimeSeconds());
     }
@@ -73,6 +79,10 @@ final class SandboxTokens {
         int count = expiries.size();
         expiries.clear();
         return count;
+    }
+
+    Set<String> everIssued() {
+        return Set.copyOf(everIssued);
     }
 
     int tokensIssued() {

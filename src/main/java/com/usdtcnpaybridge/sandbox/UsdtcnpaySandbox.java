@@ -15,9 +15,11 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -166,6 +168,16 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     /** Authenticated calls refused with 1002 or 1003 (wrong credentials at getAccessToken are not counted). */
     public int authFailures() {
         return tokens.authFailures();
+    }
+
+    /** Every access token this sandbox ever issued (up to 10,000): tests prove none of them was logged. */
+    public Set<String> issuedTokens() {
+        return tokens.everIssued();
+    }
+
+    /** The successUrl and failUrl an accepted order was submitted with: where the platform would call back. */
+    public Optional<List<String>> callbackUrls(String orderNo) {
+        return orders.callbackUrls(orderNo);
     }
 
     public Optional<String> currentZt(String orderNo) {

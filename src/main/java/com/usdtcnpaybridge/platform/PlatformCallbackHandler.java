@@ -1,0 +1,121 @@
+package com.usdtcnpaybridge.platform;
+
+import com.usdtcnpaybridge.order.OrderState;
+import com.usdtcnpaybridge.order.OrderStore;
+import com.usdtcnpaybridge.order.PaymentOrder;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The platform's calls on the {@code successUrl}/{@code failUrl} we handed it. A call is only a
+ * hint: a genuine one makes its order due for a query now, and the query's answer alone moves the
+ * order. Nothing of the request but the order number and the outcome in the path and the token in
+ * the query string is looked at: not the body, not form fields, not headers.
+ *
+ * <p>Answers, as HTTP status codes for the route:
+ * <ul>
+ * <li>204: genuine, the order will be queried at the next poll cycle;</li>
+ * <li>403: forged (token not ours for this order, unknown order) or replayed. A callback URL works
+ * once per order: a second call, or any call for an order that is already final, is a replay. So a
+ * leaked URL can cost at most one extra query, and nothing ever changes on its say-so;</li>
+ * <li>409: genuine but early, the order is still being sent (not yet accepted by us): call again;</li>
+ * <li>404: the path names neither {@code success} nor {@code fail}.</li>
+ * </ul>
+ */
+public class PlatformCallbackHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(PlatformCallbackHandler.class);
+
+    public static final int DUE_NOW = 204;
+    public static final int FORBIDDEN = 403;
+    public static final int NOT_FOUND = 404;
+    public static final int NOT_YET = 409;
+
+    private final PlatformCallbackTokens tokens;
+    private final OrderStore orders;
+
+    public PlatformCallbackHandler(PlatformCallbackTokens tokens, OrderStore orders) {
+        this.tokens = tokens;
+        this.orders = orders;
+    }
+
+    /**
+     * Handles one call; returns the HTTP status to answer with.
+     *
+     * @param query the raw query string of the request ({@code token=...})
+     */
+    public int handle(String orderNo, String outcome, String query) {
+        String token = tokenIn(query);
+        if (!"success".equals(outcome) && !"fail".equals(outcome)) {
+            return NOT_FOUND;
+        }
+        // the HMAC first: a forged call costs no database read
+        if (!tokens.verify(orderNo, token)) {
+            LOG.warn("Platform callback ({}) for order {} refused: token does not match", outcome, printable(orderNo));
+            return FORBIDDEN;
+        }
+        Optional<PaymentOrder> found = orders.findByOrderNo(orderNo);
+        if (found.isEmpty() || !sameToken(found.get().callbackToken(), token)) {
+            LOG.warn("Platform callback ({}) for order {} refused: no such order took this token", outcome,
+                    printable(orderNo));
+            return FORBIDDEN;
+        }
+        PaymentOrder order = found.get();
+        MDC.put("batchId", Long.toString(order.batchId()));
+        MDC.put("orderNo", order.orderNo());
+        try {
+            if (orders.takeCallback(orderNo, outcome)) {
+                LOG.info("Platform callback ({}) for order {}: it will be queried at the next poll cycle", outcome,
+                        orderNo);
+                return DUE_NOW;
+            }
+            OrderState state = orders.findByOrderNo(orderNo).map(PaymentOrder::state).orElse(order.state());
+            if (state == OrderState.NEW || state == OrderState.SUBMITTING) {
+                LOG.info("Platform callback ({}) for order {} while it is {}: asked to call again", outcome, orderNo,
+                        state);
+                return NOT_YET;
+            }
+            LOG.warn("Platform callback ({}) for order {} refused as a replay: the order is {}{}", outcome, orderNo, state,
+                    state.isTerminal() ? "" : " and its callback was already taken");
+            return FORBIDDEN;
+        } finally {
+            MDC.remove("batchId");
+            MDC.remove("orderNo");
+        }
+    }
+
+    /** The one {@code token} parameter of a raw query string; null when absent or given twice. */
+    static String tokenIn(String query) {
+        if (query == null) {
+            return null;
+        }
+        String token = null;
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("token=")) {
+                if (token != null) {
+                    return null;
+                }
+                token = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+            }
+        }
+        return token;
+    }
+
+    private static boolean sameToken(String stored, String given) {
+        return stored != null && MessageDigest.isEqual(stored.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** An order number from the request path, safe to put in a log line (no control characters, bounded). */
+    static String printable(String orderNo) {
+        if (orderNo == null) {
+            return "<none>";
+        }
+        String cut = orderNo.length() > 64 ? orderNo.substring(0, 64) + "…" : orderNo;
+        return cut.replaceAll("[^\\p{L}\\p{N}_.:-]", "?");
+    }
+}
