@@ -5,10 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.usdtcnpaybridge.order.OrderKind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,7 +18,7 @@ import java.util.Set;
  * refuses the file instead of being mangled), optional BOM, CRLF or LF, quoted fields. The header
  * must name exactly the kind's fields, in any order.
  */
-public class CsvBatchReader {
+public class CsvBatchReader implements BatchReader {
     private final Charset charset;
     private final CsvMapper mapper = new CsvMapper();
 
@@ -31,14 +28,9 @@ public class CsvBatchReader {
         mapper.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
     }
 
+    @Override
     public List<RawLine> read(byte[] content, OrderKind kind) {
-        String text = decode(content);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
-        if (text.isBlank()) {
-            throw new BatchRejectedException("empty file");
-        }
+        String text = BatchText.decode(content, charset);
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<String[]> it = mapper.readerFor(String[].class).readValues(text)) {
             while (it.hasNextValue()) {
@@ -74,18 +66,6 @@ public class CsvBatchReader {
         return lines;
     }
 
-    private String decode(byte[] content) {
-        try {
-            return charset.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new BatchRejectedException("the file is not valid " + charset.name());
-        }
-    }
-
     private static List<String> header(String[] row, OrderKind kind) {
         List<String> expected = BatchFormat.fieldsOf(kind);
         List<String> header = new ArrayList<>();
@@ -95,7 +75,7 @@ public class CsvBatchReader {
         Set<String> seen = new HashSet<>(header);
         if (seen.size() != header.size() || !seen.equals(new HashSet<>(expected))) {
             throw new BatchRejectedException("header must be " + String.join(",", expected) + " but is "
-                    + String.join(",", header.subList(0, Math.min(header.size(), 12))));
+                    + BatchText.brief(String.join(",", header.subList(0, Math.min(header.size(), 12)))));
         }
         return header;
     }

@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +30,7 @@ final class SandboxOrders {
     private final Clock clock;
     private final Map<String, SandboxOrder> orders = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> lastRequests = new ConcurrentHashMap<>();
     private final AtomicInteger totalSubmissions = new AtomicInteger();
     // guarded by "this": sequence numbers are only drawn for orders that are really created
     private long withdrawSequence;
@@ -56,9 +58,15 @@ final class SandboxOrders {
         return (int) Math.floorMod(h, 1000L);
     }
 
-    void countSubmission(String orderNo) {
+    void countSubmission(String orderNo, JsonNode request) {
         submissions.computeIfAbsent(orderNo, key -> new AtomicInteger()).incrementAndGet();
+        lastRequests.put(orderNo, request.deepCopy());
         totalSubmissions.incrementAndGet();
+    }
+
+    /** The body of the last submission of this orderNo, as the platform received it. */
+    Optional<JsonNode> lastRequest(String orderNo) {
+        return Optional.ofNullable(lastRequests.get(orderNo));
     }
 
     /**
