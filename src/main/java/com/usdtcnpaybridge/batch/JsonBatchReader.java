@@ -41,7 +41,7 @@ public class JsonBatchReader implements BatchReader {
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             throw new BatchRejectedException("not well-formed JSON" + (at == null ? "" : " at line " + at.getLineNr()
-                    + ", column " + at.getColumnNr()) + ": " + BatchText.brief(e.getOriginalMessage()));
+                    + ", column " + at.getColumnNr()) + ": " + BatchText.brief(withoutSource(e.getOriginalMessage())));
         } catch (RuntimeException e) {
             throw new BatchRejectedException("not well-formed JSON: " + BatchText.brief(e.getMessage()));
         }
@@ -56,6 +56,12 @@ public class JsonBatchReader implements BatchReader {
                     : new RawLine(i + 1, java.util.Map.of(), "order must be a JSON object"));
         }
         return lines;
+    }
+
+    /** Jackson names its (redacted) source inside some messages; the line and column say it better. */
+    private static String withoutSource(String message) {
+        return message == null ? null : message.replaceAll("\\s*\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+                .replaceAll("\\s*\\[Source:[^\\]]*\\]", "");
     }
 
     private static JsonNode orders(JsonNode root) {
