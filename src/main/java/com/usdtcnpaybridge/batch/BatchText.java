@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.batch;
 
+import com.usdtcnpaybridge.platform.Masking;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -10,6 +11,8 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.function.IntFunction;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Text of the files exchanged with the ERP. Input is decoded strictly: a byte sequence that is
@@ -17,6 +20,7 @@ import java.util.function.IntFunction;
  * replaced character in a name or account would reach the platform as a different payee.
  */
 final class BatchText {
+    private static final Pattern DIGIT_RUN = Pattern.compile("\\d{8,}");
     private static final byte[] UTF8_BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private BatchText() {
@@ -101,13 +105,18 @@ final class BatchText {
         }
     }
 
-    /** A reason quoting a parser's message, cut short so a file cannot flood logs and notifications. */
+    /**
+     * A reason quoting a parser's message or a piece of the file: one line, cut short so a file
+     * cannot flood logs and notifications, and with every long run of digits masked, because a
+     * parser quotes the token it choked on and that token may be a card number.
+     */
     static String brief(String message) {
         if (message == null) {
             return "";
         }
         String oneLine = message.replaceAll("\\s+", " ").trim();
-        return oneLine.length() <= 160 ? oneLine : oneLine.substring(0, 160) + "...";
+        String cut = oneLine.length() <= 160 ? oneLine : oneLine.substring(0, 160) + "...";
+        return DIGIT_RUN.matcher(cut).replaceAll(m -> Matcher.quoteReplacement(Masking.account(m.group())));
     }
 
     private static boolean startsWith(byte[] content, byte[] prefix) {

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads a CSV batch: strict decoding in the configured charset (a byte that is not valid there
@@ -19,6 +20,8 @@ import java.util.Set;
  * must name exactly the kind's fields, in any order.
  */
 public class CsvBatchReader implements BatchReader {
+    /** What a column name looks like; anything else is data and is not quoted back. */
+    private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
     private final Charset charset;
     private final CsvMapper mapper = new CsvMapper();
 
@@ -66,17 +69,48 @@ public class CsvBatchReader implements BatchReader {
         return lines;
     }
 
+    /**
+     * The column names, checked against the kind's fields. The reason names what is missing,
+     * unknown or repeated, but never echoes a cell that is not a column name: without a header the
+     * first line is an order, whose account number must not reach a log.
+     */
     private static List<String> header(String[] row, OrderKind kind) {
         List<String> expected = BatchFormat.fieldsOf(kind);
         List<String> header = new ArrayList<>();
         for (String cell : row) {
             header.add(cell.trim());
         }
-        Set<String> seen = new HashSet<>(header);
-        if (seen.size() != header.size() || !seen.equals(new HashSet<>(expected))) {
-            throw new BatchRejectedException("header must be " + String.join(",", expected) + " but is "
-                    + BatchText.brief(String.join(",", header.subList(0, Math.min(header.size(), 12)))));
+        Set<String> seen = new HashSet<>();
+        List<String> problems = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : header) {
+            if (!seen.add(name) && expected.contains(name)) {
+                problems.add("column " + name + " repeated");
+            } else if (!expected.contains(name)) {
+                unknown.add(name);
+            }
         }
-        return header;
+        List<String> missing = expected.stream().filter(f -> !seen.contains(f)).toList();
+        if (missing.isEmpty() && unknown.isEmpty() && problems.isEmpty()) {
+            return header;
+        }
+        if (missing.size() == expected.size()) {
+            throw new BatchRejectedException("header must be " + String.join(",", expected)
+                    + ": the first line names none of these columns");
+        }
+        if (!missing.isEmpty()) {
+            problems.add(0, "missing " + String.join(", ", missing));
+        }
+        List<String> named = unknown.stream().filter(n -> COLUMN_NAME.matcher(n).matches()).limit(6).toList();
+        if (!named.isEmpty()) {
+            problems.add("unknown column" + (named.size() > 1 ? "s " : " ") + String.join(", ", named));
+        }
+        if (unknown.size() > named.size()) {
+            int rest = unknown.size() - named.size();
+            problems.add(rest + (named.isEmpty() ? "" : " more") + " unknown column" + (rest > 1 ? "s" : "")
+                    + (unknown.contains("") ? " (or an empty one)" : ""));
+        }
+        throw new BatchRejectedException("header must be " + String.join(",", expected) + ": "
+                + String.join("; ", problems));
     }
 }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Turns one order of a tree-shaped file (XML element, JSON object) into a {@link RawLine}. What
@@ -14,6 +15,7 @@ import java.util.Map;
  * rejected and the others of the file go on.
  */
 final class OrderNodes {
+    private static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,31}");
     private OrderNodes() {
     }
 
@@ -35,8 +37,10 @@ final class OrderNodes {
             String name = field.getKey();
             JsonNode value = field.getValue();
             if (!known.contains(name)) {
+                // a name that is not a field name may be data (an account number): not quoted back
                 problems.add(name.isEmpty() ? "text outside the field " + what + "s"
-                        : "unknown " + what + " '" + BatchText.brief(name) + "'");
+                        : FIELD_NAME.matcher(name).matches() ? "unknown " + what + " '" + name + "'"
+                        : "an unknown " + what);
                 continue;
             }
             if (value.isArray()) {

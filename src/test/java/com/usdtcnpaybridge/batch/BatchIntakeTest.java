@@ -102,7 +102,7 @@ class BatchIntakeTest {
         });
         assertThat(events).anySatisfy(e -> assertThat((String) e.get("PAYLOAD")).contains("\"file\":\"header.csv\"")
                 .contains("\"status\":\"FILE_REJECTED\"").contains("\"ackFile\":\"outbox/header.ack.csv\"")
-                .contains("header must be orderNo,amount but is orderNo,amount,colour"));
+                .contains("header must be orderNo,amount: unknown column colour"));
     }
 
     @Test

@@ -46,6 +46,20 @@ class CsvBatchReaderTest {
     }
 
     @Test
+    void aBadHeaderIsNamedPreciselyWithoutQuotingData() {
+        assertThatThrownBy(() -> utf8.read("orderNo,amount,amount,colour,6222020200112233445\nA,1,1,1,1\n"
+                .getBytes(StandardCharsets.UTF_8), OrderKind.CHARGE)).hasMessage("header must be orderNo,amount: "
+                        + "column amount repeated; unknown column colour; 1 more unknown column");
+        assertThatThrownBy(() -> utf8.read("orderNo,category,bankChannel,name,acount\n".getBytes(StandardCharsets.UTF_8),
+                OrderKind.WITHDRAWAL)).hasMessage("header must be orderNo,amount,category,bankChannel,name,account: "
+                        + "missing amount, account; unknown column acount");
+        // an ERP that forgot the header: its first order must not end up quoted in a log line
+        assertThatThrownBy(() -> utf8.read("W-1,800,0,3,张三,6222020200112233445\n".getBytes(StandardCharsets.UTF_8),
+                OrderKind.WITHDRAWAL)).hasMessage("header must be orderNo,amount,category,bankChannel,name,account: "
+                        + "the first line names none of these columns");
+    }
+
+    @Test
     void aGbkInboxRefusesWhatIsNotGbkInsteadOfGuessing() {
         CsvBatchReader gbk = new CsvBatchReader(Charset.forName("GBK"));
         byte[] utf8WithBom = "\uFEFForderNo,amount\nC-1,100\n".getBytes(StandardCharsets.UTF_8);

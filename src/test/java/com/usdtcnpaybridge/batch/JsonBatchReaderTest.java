@@ -64,6 +64,17 @@ class JsonBatchReaderTest {
     }
 
     @Test
+    void aParserMessageNeverQuotesACardNumber() {
+        assertThatThrownBy(() -> utf8.read(utf8("[{\"orderNo\":\"A\",\"account\":x6222020200112233445}]"),
+                OrderKind.WITHDRAWAL)).isInstanceOf(BatchRejectedException.class)
+                .hasMessageStartingWith("not well-formed JSON").hasMessageNotContaining("6222020200112233445")
+                .hasMessageContaining("3445");
+        List<RawLine> lines = utf8.read(utf8("[{\"orderNo\":\"A\",\"amount\":100,\"6222020200112233445\":1}]"),
+                OrderKind.CHARGE);
+        assertThat(lines.get(0).problem()).isEqualTo("an unknown field");
+    }
+
+    @Test
     void decodesInTheConfiguredCharset() {
         Charset gbk = Charset.forName("GBK");
         byte[] file = "[{\"orderNo\":\"G-1\",\"amount\":100,\"category\":1,\"name\":\"张三\",\"account\":\"a\"}]".getBytes(gbk);
