@@ -100,7 +100,7 @@ public class BatchIntake {
                     + limits.maxLines() + " (erp.files.max-lines)");
         }
         List<OrderLine> lines = validator.validate(raw, kind);
-        BatchStore.Stored stored = storeOnce(kind, fileName, format, hash, lines);
+        BatchStore.Stored stored = storeAgainstRaces(kind, fileName, format, hash, lines);
         int accepted = (int) stored.accepted();
         LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected", stored.batchId(), kind, fileName,
                 lines.size(), accepted, lines.size() - accepted);
@@ -113,7 +113,7 @@ public class BatchIntake {
      * between our checks and our insert; the unique keys then refuse ours, and a second look
      * tells which: a duplicate batch, or lines to reject as already used.
      */
-    private BatchStore.Stored storeOnce(OrderKind kind, String fileName, String format, String hash,
+    private BatchStore.Stored storeAgainstRaces(OrderKind kind, String fileName, String format, String hash,
             List<OrderLine> lines) {
         for (int attempt = 1; ; attempt++) {
             try {

@@ -264,6 +264,7 @@ class BatchFormatsEndToEndTest {
         assertThat(sandbox.lastSubmission("E2E-L-OK1").orElseThrow().path("amount").asLong()).isEqualTo(100);
         await().atMost(WAIT).untilAsserted(() -> assertThat(notificationsFor("lines-e2e.csv")
                 .stream().filter(n -> n.type().equals("order.final"))).hasSize(20));
+        assertMoved("inbox/withdrawals", ".done", "lines-e2e-");
     }
 
     @Test
