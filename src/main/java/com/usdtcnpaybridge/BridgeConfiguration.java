@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.usdtcnpaybridge.batch.BatchIntake;
 import com.usdtcnpaybridge.batch.BatchResults;
 import com.usdtcnpaybridge.batch.BatchStore;
-import com.usdtcnpaybridge.batch.CsvBatchReader;
+import com.usdtcnpaybridge.batch.BatchFileProperties;
+import com.usdtcnpaybridge.batch.BatchFormats;
 import com.usdtcnpaybridge.batch.OrderRules;
 import com.usdtcnpaybridge.batch.OrderValidator;
 import com.usdtcnpaybridge.notify.ErpNotifier;
@@ -21,7 +22,6 @@ import com.usdtcnpaybridge.platform.PlatformClient;
 import com.usdtcnpaybridge.platform.PlatformProperties;
 import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.charset.Charset;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
@@ -40,7 +40,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 /** The beans the routes call, by name. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({PlatformProperties.class, SubmitProperties.class, OrderRules.class,
-        NotifyProperties.class})
+        NotifyProperties.class, BatchFileProperties.class})
 public class BridgeConfiguration {
 
     @Bean
@@ -91,11 +91,17 @@ public class BridgeConfiguration {
         return new PlatformCallbackHandler(tokens, orders);
     }
 
+    /** Readers and writers of every file format, in the charset the ERP writes and reads. */
     @Bean
-    BatchIntake batchIntake(@Value("${erp.files.charset:UTF-8}") String charset, OrderRules rules, BatchStore batches,
-            PlatformCallbackTokens tokens, BridgeMetrics metrics) {
-        return new BatchIntake(new CsvBatchReader(Charset.forName(charset)), new OrderValidator(rules), batches, tokens,
-                metrics);
+    BatchFormats batchFormats(BatchFileProperties files) {
+        return new BatchFormats(files.charset());
+    }
+
+    @Bean
+    BatchIntake batchIntake(BatchFormats formats, BatchFileProperties files, OrderRules rules, BatchStore batches,
+            PlatformCallbackTokens tokens, @Value("${erp.sftp.outbox}") String outbox, Clock clock,
+            BridgeMetrics metrics) {
+        return new BatchIntake(formats, new OrderValidator(rules), batches, tokens, files, outbox, clock, metrics);
     }
 
     @Bean
@@ -110,9 +116,9 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    BatchResults batchResults(BatchStore batches, OrderStore orders, @Value("${erp.sftp.outbox}") String outbox,
-            BridgeMetrics metrics) {
-        return new BatchResults(batches, orders, outbox, metrics);
+    BatchResults batchResults(BatchStore batches, OrderStore orders, BatchFormats formats,
+            @Value("${erp.sftp.outbox}") String outbox, BridgeMetrics metrics) {
+        return new BatchResults(batches, orders, formats, outbox, metrics);
     }
 
     @Bean

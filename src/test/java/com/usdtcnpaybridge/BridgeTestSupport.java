@@ -1,5 +1,11 @@
 package com.usdtcnpaybridge;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -8,7 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -100,5 +109,67 @@ public final class BridgeTestSupport {
 
     public static void drop(Path inbox, String name, String content) {
         drop(inbox, name, content, StandardCharsets.UTF_8);
+    }
+
+    /** Drops raw bytes (a file in another charset, or not text at all). */
+    public static void drop(Path inbox, String name, byte[] content) {
+        try {
+            Files.createDirectories(inbox);
+            Path temp = inbox.resolve("." + name + ".part");
+            Files.write(temp, content);
+            Files.move(temp, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The rows of a CSV result or acknowledgement file, keyed by its header. */
+    public static List<Map<String, String>> csvRows(Path file, Charset charset) {
+        try {
+            CsvMapper mapper = new CsvMapper();
+            try (MappingIterator<Map<String, String>> it = mapper.readerFor(Map.class)
+                    .with(CsvSchema.emptySchema().withHeader()).readValues(Files.readString(file, charset))) {
+                return it.readAll();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The rows of a result or acknowledgement file in any of our formats, as JSON objects keyed by column. */
+    public static List<JsonNode> resultRows(Path file, Charset charset) {
+        try {
+            String name = file.getFileName().toString();
+            if (name.endsWith(".csv")) {
+                ObjectMapper json = new ObjectMapper();
+                return csvRows(file, charset).stream().map(r -> (JsonNode) json.valueToTree(r)).toList();
+            }
+            List<JsonNode> rows = new java.util.ArrayList<>();
+            if (name.endsWith(".json")) {
+                new ObjectMapper().readTree(Files.readString(file, charset)).forEach(rows::add);
+            } else {
+                JsonNode result = new XmlMapper().readTree(Files.readAllBytes(file)).get("result");
+                if (result.isArray()) {
+                    result.forEach(rows::add);
+                } else {
+                    rows.add(result);
+                }
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Names of the files in a folder (empty when it does not exist). */
+    public static List<String> fileNames(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -9,8 +9,9 @@ public final class BatchFormat {
     public static final List<String> WITHDRAWAL_FIELDS = List.of("orderNo", "amount", "category", "bankChannel",
             "name", "account");
     public static final List<String> CHARGE_FIELDS = List.of("orderNo", "amount");
+    /** Columns of result and acknowledgement files, in every format. */
     public static final List<String> RESULT_FIELDS = List.of("orderNo", "amount", "status", "platformOrderNo",
-            "platformStatus", "reason", "updatedAt");
+            "platformStatus", "reason", "updatedAt", "name", "data");
 
     private BatchFormat() {
     }
@@ -23,6 +24,22 @@ public final class BatchFormat {
     public static String extension(String fileName) {
         int dot = fileName.lastIndexOf('.');
         return dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code <base>.result.<ext>}: the result file of a batch, in the input's format. */
+    public static String resultFileName(String fileName) {
+        return baseName(fileName) + ".result." + outputExtension(fileName);
+    }
+
+    /** {@code <base>.ack.<ext>}: the acknowledgement written right after intake, in the input's format. */
+    public static String ackFileName(String fileName) {
+        return baseName(fileName) + ".ack." + outputExtension(fileName);
+    }
+
+    /** The format written back: the input's, or CSV for a file whose format we do not read. */
+    public static String outputExtension(String fileName) {
+        String ext = extension(fileName);
+        return BatchFormats.EXTENSIONS.contains(ext) ? ext : "csv";
     }
 
     public static String baseName(String fileName) {

@@ -1,30 +1,32 @@
 package com.usdtcnpaybridge.batch;
 
 import com.usdtcnpaybridge.ops.BridgeMetrics;
-import com.usdtcnpaybridge.order.OrderState;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.PaymentOrder;
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The result file of a finished batch: one row per input line, in input order, with the final
- * status of each order. Written by the route; {@link #written} then closes the batch.
+ * status of each order, in the input's format. Written by the route; {@link #written} then
+ * closes the batch.
  */
 public class BatchResults {
     private static final Logger LOG = LoggerFactory.getLogger(BatchResults.class);
 
     private final BatchStore batches;
     private final OrderStore orders;
+    private final BatchFormats formats;
     private final String outboxDir;
     private final BridgeMetrics metrics;
 
-    public BatchResults(BatchStore batches, OrderStore orders, String outboxDir, BridgeMetrics metrics) {
+    public BatchResults(BatchStore batches, OrderStore orders, BatchFormats formats, String outboxDir,
+            BridgeMetrics metrics) {
         this.batches = batches;
         this.orders = orders;
+        this.formats = formats;
         this.outboxDir = outboxDir;
         this.metrics = metrics;
     }
@@ -38,24 +40,23 @@ public class BatchResults {
         return batches.claimReadyToFinish(java.time.Duration.ofMinutes(1));
     }
 
-    /** {@code <input name without extension>.result.csv} */
+    /** {@code <input name without extension>.result.<input extension>} */
     public String resultFileName(long batchId) {
-        BatchStore.Batch batch = batches.find(batchId).orElseThrow();
-        return BatchFormat.baseName(batch.fileName()) + ".result.csv";
+        return BatchFormat.resultFileName(batches.find(batchId).orElseThrow().fileName());
     }
 
     public byte[] render(long batchId) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        write(out, CsvCells.row(BatchFormat.RESULT_FIELDS));
+        BatchStore.Batch batch = batches.find(batchId).orElseThrow();
+        List<ResultRow> rows = new ArrayList<>();
         for (PaymentOrder o : orders.ordersOfBatch(batchId)) {
             if (!o.state().isTerminal()) {
                 throw new IllegalStateException("batch " + batchId + " still has an open order on line " + o.lineNo());
             }
-            write(out, CsvCells.row(java.util.Arrays.asList(o.orderNo(), o.amountForReport(), status(o.state()),
-                    o.platformOrderNo(), o.platformStatus(), o.reason(), o.updatedAt() == null ? null
-                            : o.updatedAt().toString())));
+            rows.add(new ResultRow(o.orderNo(), o.amountForReport(), o.state().name(), o.platformOrderNo(),
+                    o.platformStatus(), o.reason(), o.updatedAt() == null ? null : o.updatedAt().toString(),
+                    o.payeeName(), o.platformData()));
         }
-        return out.toByteArray();
+        return formats.writer(BatchFormat.outputExtension(batch.fileName())).write(rows);
     }
 
     /** Closes the batch after its result file was written; raises the batch event once. */
@@ -66,13 +67,5 @@ public class BatchResults {
             LOG.info("Batch {} finished: result file {} on the SFTP server ({})", batchId, path,
                     batches.countsOf(batchId));
         }
-    }
-
-    private static String status(OrderState state) {
-        return state.name();
-    }
-
-    private static void write(ByteArrayOutputStream out, String s) {
-        out.writeBytes(s.getBytes(StandardCharsets.UTF_8));
     }
 }

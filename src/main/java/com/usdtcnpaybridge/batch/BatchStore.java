@@ -124,6 +124,14 @@ public class BatchStore {
         });
     }
 
+    /**
+     * Records a file refused as a whole: no batch and no order, only the ERP's notification, in a
+     * transaction of its own so it survives the file being moved to {@code .error/}.
+     */
+    public void refuse(OrderKind kind, String fileName, String status, String reason, String ackPath) {
+        tx.executeWithoutResult(s -> outbox.addBatchRefused(kind.name(), fileName, status, reason, ackPath));
+    }
+
     /** The result of {@link #store}. */
     public record Stored(long batchId, List<OrderLine> lines) {
         public long accepted() {

@@ -5,23 +5,23 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.usdtcnpaybridge.order.OrderKind;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
-import java.nio.charset.CodingErrorAction;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads a CSV batch: strict decoding in the configured charset (a byte that is not valid there
  * refuses the file instead of being mangled), optional BOM, CRLF or LF, quoted fields. The header
  * must name exactly the kind's fields, in any order.
  */
-public class CsvBatchReader {
+public class CsvBatchReader implements BatchReader {
+    /** What a column name looks like; anything else is data and is not quoted back. */
+    private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,31}");
     private final Charset charset;
     private final CsvMapper mapper = new CsvMapper();
 
@@ -31,14 +31,9 @@ public class CsvBatchReader {
         mapper.enable(CsvParser.Feature.SKIP_EMPTY_LINES);
     }
 
+    @Override
     public List<RawLine> read(byte[] content, OrderKind kind) {
-        String text = decode(content);
-        if (text.startsWith("\uFEFF")) {
-            text = text.substring(1);
-        }
-        if (text.isBlank()) {
-            throw new BatchRejectedException("empty file");
-        }
+        String text = BatchText.decode(content, charset);
         List<String[]> rows = new ArrayList<>();
         try (MappingIterator<String[]> it = mapper.readerFor(String[].class).readValues(text)) {
             while (it.hasNextValue()) {
@@ -74,29 +69,48 @@ public class CsvBatchReader {
         return lines;
     }
 
-    private String decode(byte[] content) {
-        try {
-            return charset.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            throw new BatchRejectedException("the file is not valid " + charset.name());
-        }
-    }
-
+    /**
+     * The column names, checked against the kind's fields. The reason names what is missing,
+     * unknown or repeated, but never echoes a cell that is not a column name: without a header the
+     * first line is an order, whose account number must not reach a log.
+     */
     private static List<String> header(String[] row, OrderKind kind) {
         List<String> expected = BatchFormat.fieldsOf(kind);
         List<String> header = new ArrayList<>();
         for (String cell : row) {
             header.add(cell.trim());
         }
-        Set<String> seen = new HashSet<>(header);
-        if (seen.size() != header.size() || !seen.equals(new HashSet<>(expected))) {
-            throw new BatchRejectedException("header must be " + String.join(",", expected) + " but is "
-                    + String.join(",", header.subList(0, Math.min(header.size(), 12))));
+        Set<String> seen = new HashSet<>();
+        List<String> problems = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : header) {
+            if (!seen.add(name) && expected.contains(name)) {
+                problems.add("column " + name + " repeated");
+            } else if (!expected.contains(name)) {
+                unknown.add(name);
+            }
         }
-        return header;
+        List<String> missing = expected.stream().filter(f -> !seen.contains(f)).toList();
+        if (missing.isEmpty() && unknown.isEmpty() && problems.isEmpty()) {
+            return header;
+        }
+        if (missing.size() == expected.size()) {
+            throw new BatchRejectedException("header must be " + String.join(",", expected)
+                    + ": the first line names none of these columns");
+        }
+        if (!missing.isEmpty()) {
+            problems.add(0, "missing " + String.join(", ", missing));
+        }
+        List<String> named = unknown.stream().filter(n -> COLUMN_NAME.matcher(n).matches()).limit(6).toList();
+        if (!named.isEmpty()) {
+            problems.add("unknown column" + (named.size() > 1 ? "s " : " ") + String.join(", ", named));
+        }
+        if (unknown.size() > named.size()) {
+            int rest = unknown.size() - named.size();
+            problems.add(rest + (named.isEmpty() ? "" : " more") + " unknown column" + (rest > 1 ? "s" : "")
+                    + (unknown.contains("") ? " (or an empty one)" : ""));
+        }
+        throw new BatchRejectedException("header must be " + String.join(",", expected) + ": "
+                + String.join("; ", problems));
     }
 }

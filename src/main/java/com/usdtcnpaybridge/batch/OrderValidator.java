@@ -44,7 +44,9 @@ public class OrderValidator {
     OrderLine validate(RawLine raw, OrderKind kind) {
         List<String> problems = new ArrayList<>();
         if (raw.problem() != null) {
-            return new OrderLine(raw.lineNo(), null, null, null, null, null, null, null, raw.problem());
+            // what could be read is kept, so the acknowledgement and result name the line the ERP wrote
+            return new OrderLine(raw.lineNo(), emptyToNull(raw.field("orderNo")), null, raw.field("amount"), null, null,
+                    raw.field("name"), raw.field("account"), raw.problem());
         }
         String orderNo = raw.field("orderNo");
         if (orderNo == null || orderNo.isEmpty()) {
@@ -107,13 +109,14 @@ public class OrderValidator {
             problems.add("amount is negative");
             return null;
         }
+        // the maximum first: remainder() on 1E+999999999 would take the machine down
+        if (value.compareTo(BigDecimal.valueOf(rules.maxAmount())) > 0) {
+            problems.add("amount above the maximum of " + rules.maxAmount());
+            return null;
+        }
         if (value.stripTrailingZeros().scale() > 0
                 || value.remainder(BigDecimal.valueOf(100)).signum() != 0) {
             problems.add("amount must be a whole multiple of 100");
-            return null;
-        }
-        if (value.compareTo(BigDecimal.valueOf(rules.maxAmount())) > 0) {
-            problems.add("amount above the maximum of " + rules.maxAmount());
             return null;
         }
         return value.longValueExact();

@@ -126,6 +126,9 @@ public class ErpCallbackReceiver implements AutoCloseable {
             if ("batch.finished".equals(json.path("type").asText())) {
                 LOG.info("ERP received batch.finished: batch {} ({}) -> result file {} {}", json.path("batchId").asText(),
                         json.path("file").asText(), json.path("resultFile").asText(), json.path("counts"));
+            } else if ("batch.refused".equals(json.path("type").asText())) {
+                LOG.info("ERP received batch.refused: {} ({}) {}: {}", json.path("file").asText(),
+                        json.path("kind").asText(), json.path("status").asText(), json.path("reason").asText());
             } else {
                 LOG.info("ERP received {}: {} {} {}", json.path("type").asText(), json.path("orderNo").asText(),
                         json.path("status").asText(), json.path("reason").asText(""));

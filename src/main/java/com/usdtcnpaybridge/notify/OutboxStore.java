@@ -19,6 +19,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class OutboxStore {
     public static final String ORDER_FINAL = "order.final";
     public static final String BATCH_FINISHED = "batch.finished";
+    public static final String BATCH_REFUSED = "batch.refused";
 
     /** One event to deliver. */
     public record OutboxEvent(String id, String type, long batchId, String payload, int attempts) {
@@ -78,7 +79,25 @@ public class OutboxStore {
         insert(id, "batch:" + batchId, BATCH_FINISHED, batchId, null, body);
     }
 
-    private void insert(String id, String key, String type, long batchId, Long orderId, ObjectNode body) {
+    /**
+     * Adds the event for a file refused as a whole (nothing of it stored, so no batch id). Every
+     * refusal is told: the ERP may drop the same bad file again and must hear of it again.
+     */
+    public void addBatchRefused(String kind, String fileName, String status, String reason, String ackPath) {
+        String id = UUID.randomUUID().toString();
+        ObjectNode body = mapper.createObjectNode()
+                .put("eventId", id)
+                .put("type", BATCH_REFUSED)
+                .put("kind", kind)
+                .put("file", fileName)
+                .put("status", status)
+                .put("reason", reason)
+                .put("ackFile", ackPath)
+                .put("refusedAt", clock.instant().toString());
+        insert(id, "refused:" + id, BATCH_REFUSED, null, null, body);
+    }
+
+    private void insert(String id, String key, String type, Long batchId, Long orderId, ObjectNode body) {
         Timestamp now = Timestamp.from(clock.instant());
         jdbc.update("INSERT INTO outbox_event (id, event_key, event_type, batch_id, order_id, payload, state, attempts,"
                 + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",

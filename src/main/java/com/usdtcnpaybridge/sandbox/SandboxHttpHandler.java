@@ -196,7 +196,7 @@ final class SandboxHttpHandler implements HttpHandler {
     private SandboxReply submit(ObjectNode json, SandboxOrder.Kind kind, Optional<String> problem) {
         Optional<String> orderNo = SandboxValidation.orderNo(json);
         // counted before any refusal: tests use the count to prove a client did (not) resubmit
-        orderNo.ifPresent(orders::countSubmission);
+        orderNo.ifPresent(no -> orders.countSubmission(no, json));
         SandboxReply reply;
         if (problem.isPresent()) {
             reply = envelope(200, INVALID_FIELD, problem.get(), null);

@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +32,7 @@ final class SandboxOrders {
     private final Clock clock;
     private final Map<String, SandboxOrder> orders = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> lastRequests = new ConcurrentHashMap<>();
     private final AtomicInteger totalSubmissions = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong firstSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
@@ -62,8 +64,9 @@ final class SandboxOrders {
         return (int) Math.floorMod(h, 1000L);
     }
 
-    void countSubmission(String orderNo) {
+    void countSubmission(String orderNo, JsonNode request) {
         submissions.computeIfAbsent(orderNo, key -> new AtomicInteger()).incrementAndGet();
+        lastRequests.put(orderNo, request.deepCopy());
         totalSubmissions.incrementAndGet();
         long now = System.nanoTime();
         firstSubmissionNanos.compareAndSet(0, now);
@@ -74,6 +77,11 @@ final class SandboxOrders {
     long submissionSpanNanos() {
         long first = firstSubmissionNanos.get();
         return first == 0 ? 0 : lastSubmissionNanos.get() - first;
+    }
+
+    /** The body of the last submission of this orderNo, as the platform received it. */
+    Optional<JsonNode> lastRequest(String orderNo) {
+        return Optional.ofNullable(lastRequests.get(orderNo));
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.usdtcnpaybridge.sandbox;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
@@ -145,6 +146,14 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     /** Calls of invokecharge/submitwithdraw for this orderNo that passed authentication, refused ones included. */
     public int submissionCount(String orderNo) {
         return orders.submissionCount(orderNo);
+    }
+
+    /**
+     * The body of the last invokecharge/submitwithdraw call for this orderNo, so a test
+     * can see what reached the platform (a payee name in the right characters, for instance).
+     */
+    public Optional<JsonNode> lastSubmission(String orderNo) {
+        return orders.lastRequest(orderNo);
     }
 
     public Map<String, Integer> submissionCounts() {

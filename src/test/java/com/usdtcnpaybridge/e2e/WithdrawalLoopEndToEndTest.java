@@ -72,7 +72,7 @@ class WithdrawalLoopEndToEndTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
 
         List<String> lines = Files.readAllLines(result, StandardCharsets.UTF_8);
-        assertThat(lines.get(0)).isEqualTo("orderNo,amount,status,platformOrderNo,platformStatus,reason,updatedAt");
+        assertThat(lines.get(0)).isEqualTo("orderNo,amount,status,platformOrderNo,platformStatus,reason,updatedAt,name,data");
         List<String[]> rows = lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
         assertThat(rows).hasSize(14);
         assertThat(rows.stream().map(r -> r[0]).toList()).containsExactly("E2E-W-001", "E2E-W-002", "E2E-W-BAD1",
