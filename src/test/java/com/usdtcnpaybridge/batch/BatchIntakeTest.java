@@ -20,7 +20,7 @@ class BatchIntakeTest {
     final BatchIntake intake = new BatchIntake(new BatchFormats(StandardCharsets.UTF_8),
             new OrderValidator(new OrderRules(50000, 32, 64, 64)), db.batches,
             new PlatformCallbackTokens("http://localhost/cb", "k"),
-            new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC());
+            new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none());
 
     IntakeResult take(String name, String content, String kind) {
         return intake.intake(content.getBytes(StandardCharsets.UTF_8), name, kind);

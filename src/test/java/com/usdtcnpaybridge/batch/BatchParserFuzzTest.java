@@ -110,7 +110,7 @@ class BatchParserFuzzTest {
         BatchIntake intake = new BatchIntake(new BatchFormats(StandardCharsets.UTF_8),
                 new OrderValidator(new OrderRules(MAX_AMOUNT, 32, 64, 64)), db.batches,
                 new PlatformCallbackTokens("http://localhost/cb", "k"),
-                new BatchFileProperties(StandardCharsets.UTF_8, 4096, 50), "outbox", Clock.systemUTC());
+                new BatchFileProperties(StandardCharsets.UTF_8, 4096, 50), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none());
         int refused = 0;
         int stored = 0;
         for (int i = 0; i < 300; i++) {
@@ -163,7 +163,7 @@ class BatchParserFuzzTest {
                     List.of("2002"), List.of("1002")), new ObjectMapper(), Clock.systemUTC());
             OrderSubmitter submitter = new OrderSubmitter(db.orders, client,
                     new PlatformCallbackTokens("http://localhost/cb", "k"),
-                    new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ofMinutes(1), 4, 100000),
+                    new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ofMinutes(1), 4, 100000, 2, 0),
                     new ObjectMapper(), Clock.systemUTC());
             List<Long> ids = db.jdbc.queryForList("SELECT id FROM payment_order WHERE state = 'NEW'", Long.class);
             assertThat(ids).isNotEmpty();
