@@ -64,6 +64,7 @@ public final class BridgeTestSupport {
         r.add("erp.sftp.password", () -> "test-sftp-pass");
         r.add("erp.sftp.known-hosts-file", () -> root.resolve("known_hosts").toString());
         r.add("erp.sftp.poll-delay", () -> "300");
+        r.add("erp.sftp.local-work-directory", () -> root.resolveSibling(root.getFileName() + "-work").toString());
         r.add("erp.sftp.read-lock-check-interval", () -> "200");
         r.add("erp.callback.url", () -> "http://127.0.0.1:" + erp + "/erp/callbacks");
         r.add("erp.callback.secret", () -> "test-callback-secret");

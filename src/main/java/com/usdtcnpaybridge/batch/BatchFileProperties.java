@@ -8,6 +8,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("erp.files")
 public record BatchFileProperties(
         @DefaultValue("UTF-8") Charset charset,
-        @DefaultValue("10485760") long maxBytes,
-        @DefaultValue("10000") int maxLines) {
+        @DefaultValue("104857600") long maxBytes,
+        @DefaultValue("500000") int maxLines) {
 }

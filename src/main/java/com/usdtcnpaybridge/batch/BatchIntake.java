@@ -68,12 +68,32 @@ public class BatchIntake {
      * {@link IntakeResult#refused() refused}, with its refusal already recorded for the ERP.
      */
     public IntakeResult intake(byte[] content, String fileName, String kindName) {
+        return intake(() -> new java.io.ByteArrayInputStream(content), content.length, fileName, kindName);
+    }
+
+    /**
+     * Takes one file from local disk (the intake routes download to a work folder first), read as
+     * a stream: a month-end file is never held whole.
+     */
+    public IntakeResult intakeFile(String path, String fileName, String kindName) {
+        java.io.File file = new java.io.File(path);
+        return intake(() -> new java.io.BufferedInputStream(new java.io.FileInputStream(file), 64 * 1024), file.length(),
+                fileName, kindName);
+    }
+
+    /** Opens the file's bytes afresh: intake reads them more than once (hash, lines, a retry). */
+    @FunctionalInterface
+    interface Source {
+        java.io.InputStream open() throws java.io.IOException;
+    }
+
+    private IntakeResult intake(Source source, long size, String fileName, String kindName) {
         OrderKind kind = OrderKind.valueOf(kindName);
         String format = BatchFormat.extension(fileName);
         String ackName = BatchFormat.ackFileName(fileName);
         ResultWriter writer = formats.writer(BatchFormat.outputExtension(fileName));
         try {
-            return store(content, fileName, kind, format, ackName, writer);
+            return store(source, size, fileName, kind, format, ackName, writer);
         } catch (BatchRejectedException e) {
             String status = e instanceof DuplicateBatchException ? DUPLICATE_BATCH : FILE_REJECTED;
             batches.refuse(kind, fileName, status, e.getMessage(), outboxDir + "/" + ackName);
@@ -84,34 +104,59 @@ public class BatchIntake {
         }
     }
 
-    private IntakeResult store(byte[] content, String fileName, OrderKind kind, String format, String ackName,
-            ResultWriter writer) {
+    private IntakeResult store(Source source, long size, String fileName, OrderKind kind, String format,
+            String ackName, ResultWriter writer) {
         if (fileName.length() > 200) {
             // the name goes into the batch row and the names of the files we write back
             throw new BatchRejectedException("the file name is longer than 200 characters");
         }
-        if (content.length > limits.maxBytes()) {
-            throw new BatchRejectedException("the file has " + content.length + " bytes, more than the limit of "
+        if (size > limits.maxBytes()) {
+            throw new BatchRejectedException("the file has " + size + " bytes, more than the limit of "
                     + limits.maxBytes() + " (erp.files.max-bytes)");
         }
         long started = System.nanoTime();
-        String hash = sha256(content);
+        BatchReader reader = formats.reader(format).orElse(null);
+        // CSV is checked (charset, BOM, blank) while hashing; XML and JSON readers check their own text
+        String hash = read(source, in -> reader instanceof CsvBatchReader
+                ? BatchText.checkAndHash(in, formats.charset()) : sha256(in));
         checkNotDuplicate(kind, hash);
-        BatchReader reader = formats.reader(format).orElseThrow(() -> new BatchRejectedException(
-                "unsupported file type '." + BatchText.brief(format) + "' (csv, xml or json)"));
-        List<RawLine> raw = reader.read(content, kind);
-        if (raw.size() > limits.maxLines()) {
-            throw new BatchRejectedException("the file has " + raw.size() + " orders, more than the limit of "
-                    + limits.maxLines() + " (erp.files.max-lines)");
+        if (reader == null) {
+            throw new BatchRejectedException("unsupported file type '." + BatchText.brief(format) + "' (csv, xml or json)");
         }
-        List<OrderLine> lines = validator.validate(raw, kind);
-        BatchStore.Stored stored = storeAgainstRaces(kind, fileName, format, hash, lines);
-        int accepted = (int) stored.accepted();
-        metrics.ordersReceived(kind, accepted, lines.size() - accepted);
+        BatchStore.Stored stored = storeAgainstRaces(kind, fileName, format, hash, sink -> read(source, in -> {
+            int[] lines = {0};
+            reader.read(in, kind, raw -> {
+                if (++lines[0] > limits.maxLines()) {
+                    // counted as the lines stream in: the file is refused at the first line over the limit
+                    throw new BatchRejectedException("the file has more than " + limits.maxLines()
+                            + " orders, the limit (erp.files.max-lines)");
+                }
+                sink.accept(validator.validate(raw, kind));
+            });
+            return null;
+        }));
+        int accepted = stored.acceptedCount();
+        int rejected = stored.lineCount() - accepted;
+        metrics.ordersReceived(kind, accepted, rejected);
         LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected, stored in {} ms", stored.batchId(), kind,
-                fileName, lines.size(), accepted, lines.size() - accepted, (System.nanoTime() - started) / 1_000_000);
-        return new IntakeResult(stored.batchId(), fileName, lines.size(), accepted, lines.size() - accepted, null,
-                ackName, writer.write(ackRows(stored.lines())));
+                fileName, stored.lineCount(), accepted, rejected, (System.nanoTime() - started) / 1_000_000);
+        return new IntakeResult(stored.batchId(), fileName, stored.lineCount(), accepted, rejected, null, ackName,
+                writer.write(rows -> ackRows(stored.batchId(), rows)));
+    }
+
+    /** What a pass over the file makes of it. */
+    @FunctionalInterface
+    private interface Pass<T> {
+        T over(java.io.InputStream in) throws java.io.IOException;
+    }
+
+    private static <T> T read(Source source, Pass<T> pass) {
+        try (java.io.InputStream in = source.open()) {
+            return pass.over(in);
+        } catch (java.io.IOException e) {
+            throw new BatchRejectedException("the file could not be read (" + BatchText.brief(e.getClass().getSimpleName())
+                    + ")");
+        }
     }
 
     /**
@@ -120,7 +165,7 @@ public class BatchIntake {
      * tells which: a duplicate batch, or lines to reject as already used.
      */
     private BatchStore.Stored storeAgainstRaces(OrderKind kind, String fileName, String format, String hash,
-            List<OrderLine> lines) {
+            BatchStore.LineSource lines) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return batches.store(kind, fileName, format, hash, lines, callbackTokens::tokenFor);
@@ -140,14 +185,27 @@ public class BatchIntake {
         });
     }
 
-    private List<ResultRow> ackRows(List<OrderLine> lines) {
+    /** The acknowledgement's rows, from the stored lines, one at a time. */
+    private void ackRows(long batchId, java.util.function.Consumer<ResultRow> rows) {
         String now = clock.instant().toString();
-        List<ResultRow> rows = new ArrayList<>(lines.size());
-        for (OrderLine l : lines) {
-            rows.add(new ResultRow(l.orderNo(), l.accepted() ? Long.toString(l.amount()) : l.amountText(),
-                    l.accepted() ? ACCEPTED : OrderState.REJECTED_INVALID.name(), null, null, l.rejection(), now, l.payeeName(), null));
+        batches.forEachLine(batchId, o -> rows.accept(new ResultRow(o.orderNo(), o.amountForReport(),
+                o.state() == OrderState.REJECTED_INVALID ? o.state().name() : ACCEPTED, null, null, o.reason(), now,
+                o.payeeName(),
+                null)));
+    }
+
+    static String sha256(java.io.InputStream in) throws java.io.IOException {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            byte[] chunk = new byte[32 * 1024];
+            int n;
+            while ((n = in.read(chunk)) >= 0) {
+                sha.update(chunk, 0, n);
+            }
+            return HexFormat.of().formatHex(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
-        return rows;
     }
 
     static String sha256(byte[] content) {

@@ -47,16 +47,17 @@ public class BatchResults {
 
     public byte[] render(long batchId) {
         BatchStore.Batch batch = batches.find(batchId).orElseThrow();
-        List<ResultRow> rows = new ArrayList<>();
-        for (PaymentOrder o : orders.ordersOfBatch(batchId)) {
-            if (!o.state().isTerminal()) {
-                throw new IllegalStateException("batch " + batchId + " still has an open order on line " + o.lineNo());
-            }
-            rows.add(new ResultRow(o.orderNo(), o.amountForReport(), o.state().name(), o.platformOrderNo(),
-                    o.platformStatus(), o.reason(), o.updatedAt() == null ? null : o.updatedAt().toString(),
-                    o.payeeName(), o.platformData()));
-        }
-        return formats.writer(BatchFormat.outputExtension(batch.fileName())).write(rows);
+        // row by row from the database: a month-end batch is never held as orders
+        return formats.writer(BatchFormat.outputExtension(batch.fileName())).write(rows -> batches.forEachLine(batchId,
+                o -> {
+                    if (!o.state().isTerminal()) {
+                        throw new IllegalStateException("batch " + batchId + " still has an open order on line "
+                                + o.lineNo());
+                    }
+                    rows.accept(new ResultRow(o.orderNo(), o.amountForReport(), o.state().name(), o.platformOrderNo(),
+                            o.platformStatus(), o.reason(), o.updatedAt() == null ? null : o.updatedAt().toString(),
+                            o.payeeName(), o.platformData()));
+                }));
     }
 
     /** Closes the batch after its result file was written; raises the batch event once. */

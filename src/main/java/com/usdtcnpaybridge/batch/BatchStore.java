@@ -11,7 +11,7 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,69 +59,114 @@ public class BatchStore {
     }
 
     /**
-     * Stores the batch and every line in one transaction. Lines whose orderNo an earlier batch
-     * used are rejected here, inside the transaction; rejected lines get their final event now.
+     * Stores the batch and every line in one transaction, as the lines come, in batched inserts:
+     * no step holds all the lines. Lines are validated one by one before they arrive; what needs
+     * the whole batch is done in SQL once every line is in: an orderNo repeated within the file
+     * (rejected on every line after its first), an orderNo an earlier batch used, and the unique
+     * order key that keeps any later batch from taking these order numbers. Rejected lines get
+     * their final event in the same transaction.
      *
+     * @param lines    hands every validated line to its argument, in input order; may throw
+     *                 {@link BatchRejectedException} to refuse the file, which rolls everything back
      * @param tokenFor the per-order token for the platform's callback URLs
-     * @return the batch id and the lines as stored
      */
-    public Stored store(OrderKind kind, String fileName, String format, String contentHash, List<OrderLine> lines,
+    public Stored store(OrderKind kind, String fileName, String format, String contentHash, LineSource lines,
             Function<String, String> tokenFor) {
         return tx.execute(status -> {
-            Set<String> used = new HashSet<>(orders.existingOrderNos(lines.stream().filter(OrderLine::accepted)
-                    .map(OrderLine::orderNo).toList()));
-            List<OrderLine> checked = lines.stream()
-                    .map(l -> l.accepted() && used.contains(l.orderNo())
-                            ? l.reject("orderNo already used by an earlier batch") : l)
-                    .toList();
-            int accepted = (int) checked.stream().filter(OrderLine::accepted).count();
             Timestamp now = Timestamp.from(clock.instant());
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement("INSERT INTO batch (kind, file_name, format, content_hash,"
-                        + " state, line_count, accepted_count, created_at) VALUES (?, ?, ?, ?, 'OPEN', ?, ?, ?)",
+                        + " state, line_count, accepted_count, created_at) VALUES (?, ?, ?, ?, 'OPEN', 0, 0, ?)",
                         new String[] {"id"});
                 ps.setString(1, kind.name());
                 ps.setString(2, fileName);
                 ps.setString(3, format);
                 ps.setString(4, contentHash);
-                ps.setInt(5, checked.size());
-                ps.setInt(6, accepted);
-                ps.setTimestamp(7, now);
+                ps.setTimestamp(5, now);
                 return ps;
             }, key);
             long batchId = key.getKeyAs(Number.class).longValue();
-            jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
-                    + " category, bank_channel, payee_name, account, state, reason, callback_token, next_action_at,"
-                    + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", checked, 500,
-                    (ps, l) -> {
-                        ps.setLong(1, batchId);
-                        ps.setInt(2, l.lineNo());
-                        ps.setString(3, kind.name());
-                        ps.setString(4, cut(l.orderNo(), 255));
-                        ps.setString(5, l.accepted() ? l.orderNo() : null);
-                        setLong(ps, 6, l.amount());
-                        ps.setString(7, cut(l.amountText(), 64));
-                        setInt(ps, 8, l.category());
-                        setInt(ps, 9, l.bankChannel());
-                        ps.setString(10, cut(l.payeeName(), 255));
-                        ps.setString(11, cut(l.account(), 255));
-                        ps.setString(12, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
-                        ps.setString(13, cut(l.rejection(), 1000));
-                        ps.setString(14, l.accepted() ? tokenFor.apply(l.orderNo()) : null);
-                        ps.setTimestamp(15, l.accepted() ? now : null);
-                        ps.setTimestamp(16, now);
-                        ps.setTimestamp(17, now);
-                    });
-            if (accepted < checked.size()) {
-                for (PaymentOrder rejected : orders.ordersOfBatch(batchId)) {
-                    if (rejected.state() == OrderState.REJECTED_INVALID) {
-                        outbox.addOrderFinal(rejected, fileName);
-                    }
+            List<OrderLine> chunk = new ArrayList<>(INSERT_CHUNK);
+            int[] count = {0};
+            lines.forEach(line -> {
+                chunk.add(line);
+                count[0]++;
+                if (chunk.size() == INSERT_CHUNK) {
+                    insert(batchId, kind, chunk, now, tokenFor);
+                    chunk.clear();
                 }
+            });
+            insert(batchId, kind, chunk, now, tokenFor);
+            // the first valid line of an orderNo keeps it; every later one is refused, naming the first
+            jdbc.update("UPDATE payment_order SET reason = 'orderNo repeated within the file (first on line '"
+                    + " || CAST((SELECT MIN(p.line_no) FROM payment_order p WHERE p.batch_id = payment_order.batch_id"
+                    + " AND p.order_no = payment_order.order_no AND p.state = 'NEW') AS VARCHAR(12)) || ')'"
+                    + " WHERE batch_id = ? AND state = 'NEW' AND EXISTS (SELECT 1 FROM payment_order p"
+                    + " WHERE p.batch_id = payment_order.batch_id AND p.order_no = payment_order.order_no"
+                    + " AND p.state = 'NEW' AND p.line_no < payment_order.line_no)", batchId);
+            jdbc.update("UPDATE payment_order SET reason = 'orderNo already used by an earlier batch'"
+                    + " WHERE batch_id = ? AND state = 'NEW' AND reason IS NULL AND EXISTS (SELECT 1 FROM payment_order p"
+                    + " WHERE p.order_key = payment_order.order_no)", batchId);
+            jdbc.update("UPDATE payment_order SET state = 'REJECTED_INVALID', callback_token = NULL, next_action_at = NULL"
+                    + " WHERE batch_id = ? AND state = 'NEW' AND reason IS NOT NULL", batchId);
+            // from here on no other batch can take these order numbers (unique key)
+            jdbc.update("UPDATE payment_order SET order_key = order_no WHERE batch_id = ? AND state = 'NEW'", batchId);
+            Integer accepted = jdbc.queryForObject("SELECT COUNT(*) FROM payment_order WHERE batch_id = ? AND state = 'NEW'",
+                    Integer.class, batchId);
+            jdbc.update("UPDATE batch SET line_count = ?, accepted_count = ? WHERE id = ?", count[0], accepted, batchId);
+            if (accepted == null || accepted < count[0]) {
+                orders.forEachOfBatch(batchId, OrderState.REJECTED_INVALID, o -> outbox.addOrderFinal(o, fileName));
             }
-            return new Stored(batchId, checked);
+            return new Stored(batchId, count[0], accepted == null ? 0 : accepted);
         });
+    }
+
+    /** The same for lines already in a list. */
+    public Stored store(OrderKind kind, String fileName, String format, String contentHash, List<OrderLine> lines,
+            Function<String, String> tokenFor) {
+        return store(kind, fileName, format, contentHash, lines::forEach, tokenFor);
+    }
+
+    /** Every line of a batch in input order, one at a time (a streamed query). */
+    public void forEachLine(long batchId, java.util.function.Consumer<PaymentOrder> each) {
+        orders.forEachOfBatch(batchId, null, each);
+    }
+
+    /** Validated lines handed over one at a time. */
+    @FunctionalInterface
+    public interface LineSource {
+        void forEach(java.util.function.Consumer<OrderLine> sink);
+    }
+
+    private static final int INSERT_CHUNK = 1000;
+
+    private void insert(long batchId, OrderKind kind, List<OrderLine> lines, Timestamp now,
+            Function<String, String> tokenFor) {
+        if (lines.isEmpty()) {
+            return;
+        }
+        jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
+                + " category, bank_channel, payee_name, account, state, reason, callback_token, next_action_at,"
+                + " created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines,
+                lines.size(), (ps, l) -> {
+                    ps.setLong(1, batchId);
+                    ps.setInt(2, l.lineNo());
+                    ps.setString(3, kind.name());
+                    ps.setString(4, cut(l.orderNo(), 255));
+                    setLong(ps, 5, l.amount());
+                    ps.setString(6, cut(l.amountText(), 64));
+                    setInt(ps, 7, l.category());
+                    setInt(ps, 8, l.bankChannel());
+                    ps.setString(9, cut(l.payeeName(), 255));
+                    ps.setString(10, cut(l.account(), 255));
+                    ps.setString(11, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
+                    ps.setString(12, cut(l.rejection(), 1000));
+                    ps.setString(13, l.accepted() ? tokenFor.apply(l.orderNo()) : null);
+                    ps.setTimestamp(14, l.accepted() ? now : null);
+                    ps.setTimestamp(15, now);
+                    ps.setTimestamp(16, now);
+                });
     }
 
     /**
@@ -133,9 +178,9 @@ public class BatchStore {
     }
 
     /** The result of {@link #store}. */
-    public record Stored(long batchId, List<OrderLine> lines) {
+    public record Stored(long batchId, int lineCount, int acceptedCount) {
         public long accepted() {
-            return lines.stream().filter(OrderLine::accepted).count();
+            return acceptedCount;
         }
     }
 

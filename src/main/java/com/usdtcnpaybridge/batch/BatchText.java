@@ -69,6 +69,92 @@ final class BatchText {
     }
 
     /**
+     * The checks of {@link #decode} made on a stream, chunk by chunk, without holding the file:
+     * empty or blank file, a byte-order mark of another charset, a byte sequence not valid in
+     * {@code charset} (with its exact byte offset). Returns the SHA-256 of the bytes, hex.
+     */
+    static String checkAndHash(java.io.InputStream in, Charset charset) throws java.io.IOException {
+        java.security.MessageDigest sha;
+        try {
+            sha = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        CharsetDecoder decoder = charset.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer bytes = ByteBuffer.allocate(64 * 1024);
+        CharBuffer chars = CharBuffer.allocate(64 * 1024);
+        byte[] chunk = new byte[32 * 1024];
+        long consumed = 0;
+        long total = 0;
+        boolean first = true;
+        boolean text = false;
+        boolean unicode = charset.name().startsWith("UTF-");
+        int n;
+        while ((n = in.read(chunk)) >= 0 || bytes.position() > 0) {
+            boolean end = n < 0;
+            if (!end) {
+                sha.update(chunk, 0, n);
+                total += n;
+                if (first && n > 0) {
+                    byte[] head = java.util.Arrays.copyOf(chunk, Math.min(n, 3));
+                    first = false;
+                    if (!unicode && startsWith(head, UTF8_BOM)) {
+                        throw new BatchRejectedException("the file starts with a UTF-8 byte order mark but is expected in "
+                                + charset.name());
+                    }
+                    if (!unicode && head.length >= 2 && ((head[0] == (byte) 0xFE && head[1] == (byte) 0xFF)
+                            || (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE))) {
+                        throw new BatchRejectedException("the file starts with a UTF-16 byte order mark but is expected in "
+                                + charset.name());
+                    }
+                }
+                bytes.put(chunk, 0, n);
+            }
+            bytes.flip();
+            CoderResult result = decoder.decode(bytes, chars, end);
+            if (!result.isError() && end) {
+                result = decoder.flush(chars);
+            }
+            if (result.isError()) {
+                throw new BatchRejectedException("the file is not valid " + charset.name() + " (byte offset "
+                        + (consumed + bytes.position()) + ")");
+            }
+            consumed += bytes.position();
+            bytes.compact();
+            chars.flip();
+            while (chars.hasRemaining()) {
+                char c = chars.get();
+                if (c != '\uFEFF' && !Character.isWhitespace(c)) {
+                    text = true;
+                }
+            }
+            chars.clear();
+            if (end) {
+                break;
+            }
+        }
+        if (total == 0 || !text) {
+            throw new BatchRejectedException("empty file");
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest());
+    }
+
+    /** A strict reader of a file {@link #checkAndHash} passed, without its leading BOM. */
+    static java.io.Reader reader(java.io.InputStream in, Charset charset) throws java.io.IOException {
+        java.io.PushbackReader reader = new java.io.PushbackReader(new java.io.BufferedReader(
+                new java.io.InputStreamReader(in, charset.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)), 64 * 1024), 1);
+        int c = reader.read();
+        if (c >= 0 && c != '\uFEFF') {
+            reader.unread(c);
+        }
+        return reader;
+    }
+
+    /**
      * Encodes output for the ERP in its charset. A character the charset cannot hold is written
      * as {@code escape} makes it (a character reference in XML, {@code \\uXXXX} in JSON), so
      * nothing is lost where the format has a way to say it.

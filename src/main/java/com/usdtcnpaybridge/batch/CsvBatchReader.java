@@ -33,40 +33,65 @@ public class CsvBatchReader implements BatchReader {
 
     @Override
     public List<RawLine> read(byte[] content, OrderKind kind) {
-        String text = BatchText.decode(content, charset);
-        List<String[]> rows = new ArrayList<>();
+        List<RawLine> lines = new ArrayList<>();
+        parse(new java.io.StringReader(BatchText.decode(content, charset)), kind, lines::add);
+        return lines;
+    }
+
+    /** Row by row from the stream: the file is never held whole (month-end files are large). */
+    @Override
+    public void read(java.io.InputStream in, OrderKind kind, java.util.function.Consumer<RawLine> sink)
+            throws IOException {
+        parse(BatchText.reader(in, charset), kind, sink);
+    }
+
+    private void parse(java.io.Reader text, OrderKind kind, java.util.function.Consumer<RawLine> sink) {
+        int rows = 0;
+        int lines = 0;
+        List<String> header = null;
         try (MappingIterator<String[]> it = mapper.readerFor(String[].class).readValues(text)) {
-            while (it.hasNextValue()) {
-                rows.add(it.nextValue());
+            while (true) {
+                String[] cells;
+                try {
+                    if (!it.hasNextValue()) {
+                        break;
+                    }
+                    cells = it.nextValue();
+                } catch (IOException | RuntimeException e) {
+                    throw new BatchRejectedException(e instanceof java.nio.charset.CharacterCodingException
+                            ? "the file is not valid " + charset.name()
+                            : "not a readable CSV file (" + rows + " rows read before the error)");
+                }
+                rows++;
+                if (header == null) {
+                    header = header(cells, kind);
+                    continue;
+                }
+                int lineNo = rows - 1;
+                if (cells.length == 1 && cells[0].isBlank()) {
+                    continue;
+                }
+                lines++;
+                if (cells.length != header.size()) {
+                    sink.accept(new RawLine(lineNo, Map.of(), "expected " + header.size() + " fields, found "
+                            + cells.length));
+                    continue;
+                }
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (int c = 0; c < cells.length; c++) {
+                    fields.put(header.get(c), cells[c]);
+                }
+                sink.accept(new RawLine(lineNo, fields, null));
             }
-        } catch (IOException | RuntimeException e) {
-            throw new BatchRejectedException("not a readable CSV file (" + rows.size() + " rows read before the error)");
+        } catch (IOException e) {
+            throw new BatchRejectedException("not a readable CSV file (" + rows + " rows read before the error)");
         }
-        if (rows.isEmpty()) {
+        if (header == null) {
             throw new BatchRejectedException("empty file");
         }
-        List<String> header = header(rows.get(0), kind);
-        List<RawLine> lines = new ArrayList<>(rows.size() - 1);
-        for (int i = 1; i < rows.size(); i++) {
-            String[] cells = rows.get(i);
-            int lineNo = i;
-            if (cells.length == 1 && cells[0].isBlank()) {
-                continue;
-            }
-            if (cells.length != header.size()) {
-                lines.add(new RawLine(lineNo, Map.of(), "expected " + header.size() + " fields, found " + cells.length));
-                continue;
-            }
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (int c = 0; c < cells.length; c++) {
-                fields.put(header.get(c), cells[c]);
-            }
-            lines.add(new RawLine(lineNo, fields, null));
-        }
-        if (lines.isEmpty()) {
+        if (lines == 0) {
             throw new BatchRejectedException("the file holds a header but no orders");
         }
-        return lines;
     }
 
     /**

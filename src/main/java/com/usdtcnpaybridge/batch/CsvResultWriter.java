@@ -20,4 +20,12 @@ public class CsvResultWriter implements ResultWriter {
         // CSV has no escape for a character the ERP's charset cannot hold
         return BatchText.encode(out.toString(), charset, cp -> "?");
     }
+
+    @Override
+    public byte[] write(java.util.function.Consumer<java.util.function.Consumer<ResultRow>> rows) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(BatchText.encode(CsvCells.row(BatchFormat.RESULT_FIELDS), charset, cp -> "?"));
+        rows.accept(row -> out.writeBytes(BatchText.encode(CsvCells.row(row.cells()), charset, cp -> "?")));
+        return out.toByteArray();
+    }
 }

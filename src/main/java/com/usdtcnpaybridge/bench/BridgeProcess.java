@@ -41,6 +41,7 @@ final class BridgeProcess {
         props.forEach((k, v) -> cmd.add("--" + k + "=" + v));
         cmd.add("--server.port=" + StandIns.freePort());
         cmd.add("--spring.application.name=bridge-" + index);
+        cmd.add("--erp.sftp.local-work-directory=" + workdir.resolve("work-" + index));
         // the bridge reads config/ and routes/ from its working directory: the project
         process = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
                 .redirectOutput(log().toFile()).start();

@@ -82,6 +82,55 @@ public class OrderStore {
                 MAPPER, batchId);
     }
 
+    /**
+     * Every line of a batch in input order, handed over one at a time from a streamed query, so a
+     * batch of any size is walked without holding it ({@code state} null: every state).
+     */
+    public void forEachOfBatch(long batchId, OrderState state, java.util.function.Consumer<PaymentOrder> each) {
+        String sql = "SELECT " + COLUMNS + " FROM payment_order o WHERE o.batch_id = ?"
+                + (state == null ? "" : " AND o.state = '" + state.name() + "'") + " ORDER BY o.line_no";
+        jdbc.query(con -> {
+            java.sql.PreparedStatement ps = con.prepareStatement(sql);
+            ps.setFetchSize(1000);
+            ps.setLong(1, batchId);
+            return ps;
+        }, (org.springframework.jdbc.core.RowCallbackHandler) rs -> each.accept(map(rs, 0)));
+    }
+
+    /**
+     * The new orders of a batch in input order, fetched a page at a time as the iterator is walked,
+     * so the submit route's split never holds every order id of a large batch.
+     */
+    public java.util.Iterator<Long> newIdsOfBatch(long batchId) {
+        return new java.util.Iterator<>() {
+            private java.util.Iterator<Long> page = java.util.Collections.emptyIterator();
+            private long after = -1;
+            private boolean done;
+
+            @Override
+            public boolean hasNext() {
+                if (!page.hasNext() && !done) {
+                    List<Long> ids = jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = 'NEW'"
+                            + " AND id > ? ORDER BY id FETCH FIRST 1000 ROWS ONLY", Long.class, batchId, after);
+                    done = ids.size() < 1000;
+                    if (!ids.isEmpty()) {
+                        after = ids.get(ids.size() - 1);
+                    }
+                    page = ids.iterator();
+                }
+                return page.hasNext();
+            }
+
+            @Override
+            public Long next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                return page.next();
+            }
+        };
+    }
+
     public List<Long> idsOfBatch(long batchId, OrderState state) {
         return jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = ? ORDER BY line_no",
                 Long.class, batchId, state.name());

@@ -47,8 +47,8 @@ public class OrderSubmitter {
     }
 
     /** New orders of a batch, in input order. */
-    public List<Long> newOrdersOf(long batchId) {
-        return orders.idsOfBatch(batchId, OrderState.NEW);
+    public java.util.Iterator<Long> newOrdersOf(long batchId) {
+        return orders.newIdsOfBatch(batchId);
     }
 
     /** New orders whose (re)send is due: left by a crash, or waiting out a backoff. */

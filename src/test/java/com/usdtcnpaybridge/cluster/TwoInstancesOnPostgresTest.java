@@ -89,6 +89,7 @@ class TwoInstancesOnPostgresTest {
         p.put("erp.sftp.password", "pg-sftp-pass");
         p.put("erp.sftp.known-hosts-file", dir.resolve("known_hosts").toString());
         p.put("erp.sftp.poll-delay", "300");
+        p.put("erp.sftp.local-work-directory", dir.resolve("work-" + n).toString());
         p.put("erp.sftp.read-lock-check-interval", "200");
         p.put("erp.callback.url", "http://127.0.0.1:" + erp.port() + "/erp/callbacks");
         p.put("erp.callback.secret", "pg-callback-secret");

@@ -40,6 +40,7 @@ class DemoProfileTest {
         r.add("bridge.embedded-sftp.root", () -> data.resolve("sftp").toString());
         r.add("bridge.embedded-sftp.host-key-file", () -> BridgeTestSupport.HOST_KEY.toAbsolutePath().toString());
         r.add("bridge.embedded-sftp.authorized-keys-file", () -> data.resolve("authorized_keys").toString());
+        r.add("erp.sftp.local-work-directory", () -> data.resolve("work").toString());
         r.add("server.port", () -> "0");
     }
 

@@ -207,6 +207,6 @@ class OrderStateMachineTest {
         assertThat(lines.get(0).state()).isEqualTo(OrderState.REJECTED_INVALID);
         assertThat(lines.get(0).reason()).isEqualTo("orderNo already used by an earlier batch");
         assertThat(lines.get(1).state()).isEqualTo(OrderState.NEW);
-        assertThat(submitter.newOrdersOf(second)).containsExactly(lines.get(1).id());
+        assertThat(submitter.newOrdersOf(second)).toIterable().containsExactly(lines.get(1).id());
     }
 }
