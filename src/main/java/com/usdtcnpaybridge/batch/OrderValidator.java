@@ -4,9 +4,7 @@ import com.usdtcnpaybridge.order.OrderKind;
 import com.usdtcnpaybridge.order.OrderLine;
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -24,24 +22,11 @@ public class OrderValidator {
         this.rules = rules;
     }
 
-    /** Validates every line; a repeated orderNo is rejected on each line after its first. */
-    public List<OrderLine> validate(List<RawLine> lines, OrderKind kind) {
-        List<OrderLine> out = new ArrayList<>(lines.size());
-        Map<String, Integer> firstLine = new HashMap<>();
-        for (RawLine raw : lines) {
-            OrderLine line = validate(raw, kind);
-            if (line.accepted()) {
-                Integer first = firstLine.putIfAbsent(line.orderNo(), raw.lineNo());
-                if (first != null) {
-                    line = line.reject("orderNo repeated within the file (first on line " + first + ")");
-                }
-            }
-            out.add(line);
-        }
-        return out;
-    }
-
-    OrderLine validate(RawLine raw, OrderKind kind) {
+    /**
+     * Checks one line on its own. What needs the whole batch (an orderNo repeated within the file
+     * or used by an earlier batch) is checked where every line is stored ({@link BatchStore#store}).
+     */
+    public OrderLine validate(RawLine raw, OrderKind kind) {
         List<String> problems = new ArrayList<>();
         if (raw.problem() != null) {
             // what could be read is kept, so the acknowledgement and result name the line the ERP wrote

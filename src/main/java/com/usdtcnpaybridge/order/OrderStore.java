@@ -171,19 +171,6 @@ public class OrderStore {
         return claimed;
     }
 
-    /** Which of these order numbers an earlier batch already used. */
-    public List<String> existingOrderNos(Collection<String> orderNos) {
-        List<String> found = new ArrayList<>();
-        List<String> all = List.copyOf(orderNos);
-        for (int i = 0; i < all.size(); i += 500) {
-            List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
-            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-            found.addAll(jdbc.queryForList("SELECT order_key FROM payment_order WHERE order_key IN (" + marks + ")",
-                    String.class, chunk.toArray()));
-        }
-        return found;
-    }
-
     /**
      * The claim: {@code NEW → SUBMITTING}, counting the attempt. Only the caller that gets
      * {@code true} may send the order. {@code queryAfter} is when the poller may ask the platform

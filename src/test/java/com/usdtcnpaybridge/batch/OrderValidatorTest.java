@@ -74,14 +74,4 @@ class OrderValidatorTest {
                 .isTrue();
     }
 
-    @Test
-    void aRepeatedOrderNoIsRejectedOnEveryLineAfterTheFirst() {
-        List<OrderLine> lines = validator.validate(List.of(
-                withdrawal(1, "A-1", "100", "1", "", "n", "a"),
-                withdrawal(2, "A-2", "100", "1", "", "n", "a"),
-                withdrawal(3, "A-1", "200", "1", "", "n", "a"),
-                withdrawal(4, "A-1", "300", "1", "", "n", "a")), OrderKind.WITHDRAWAL);
-        assertThat(lines).extracting(OrderLine::rejection).containsExactly(null, null,
-                "orderNo repeated within the file (first on line 1)", "orderNo repeated within the file (first on line 1)");
-    }
 }

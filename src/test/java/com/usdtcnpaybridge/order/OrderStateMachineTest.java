@@ -200,6 +200,29 @@ class OrderStateMachineTest {
     }
 
     @Test
+    void aRepeatedOrderNoIsRejectedOnEveryLineAfterTheFirstValidOne() {
+        List<OrderLine> lines = List.of(
+                new OrderLine(1, "REP-1", null, "abc", 1, null, "n", "a", "amount is not a number"),
+                new OrderLine(2, "REP-1", 100L, "100", 1, null, "n", "a", null),
+                new OrderLine(3, "REP-2", 100L, "100", 1, null, "n", "a", null),
+                new OrderLine(4, "REP-1", 200L, "200", 1, null, "n", "a", null),
+                new OrderLine(5, "REP-1", 300L, "300", 1, null, "n", "a", null));
+        long batch = db.batches.store(OrderKind.WITHDRAWAL, "rep.csv", "csv", "hash-rep", lines, o -> "tok").batchId();
+        assertThat(db.orders.ordersOfBatch(batch)).extracting(PaymentOrder::state, PaymentOrder::reason).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(OrderState.REJECTED_INVALID, "amount is not a number"),
+                org.assertj.core.groups.Tuple.tuple(OrderState.NEW, null),
+                org.assertj.core.groups.Tuple.tuple(OrderState.NEW, null),
+                org.assertj.core.groups.Tuple.tuple(OrderState.REJECTED_INVALID,
+                        "orderNo repeated within the file (first on line 2)"),
+                org.assertj.core.groups.Tuple.tuple(OrderState.REJECTED_INVALID,
+                        "orderNo repeated within the file (first on line 2)"));
+        assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE batch_id = ?", Integer.class, batch))
+                .isEqualTo(3);
+        assertThat(db.jdbc.queryForObject("SELECT accepted_count FROM batch WHERE id = ?", Integer.class, batch))
+                .isEqualTo(2);
+    }
+
+    @Test
     void anOrderNoUsedByAnEarlierBatchIsRejectedAndNeverSent() {
         db.withdrawals("first.csv", "SAME-1");
         long second = db.withdrawals("second.csv", "SAME-1", "OTHER-1");
