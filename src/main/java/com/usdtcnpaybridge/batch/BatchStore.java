@@ -99,15 +99,23 @@ public class BatchStore {
             });
             insert(batchId, kind, chunk, now, tokenFor);
             // the first valid line of an orderNo keeps it; every later one is refused, naming the first
-            jdbc.update("UPDATE payment_order SET reason = 'orderNo repeated within the file (first on line '"
-                    + " || CAST((SELECT MIN(p.line_no) FROM payment_order p WHERE p.batch_id = payment_order.batch_id"
-                    + " AND p.order_no = payment_order.order_no AND p.state = 'NEW') AS VARCHAR(12)) || ')'"
-                    + " WHERE batch_id = ? AND state = 'NEW' AND EXISTS (SELECT 1 FROM payment_order p"
-                    + " WHERE p.batch_id = payment_order.batch_id AND p.order_no = payment_order.order_no"
-                    + " AND p.state = 'NEW' AND p.line_no < payment_order.line_no)", batchId);
-            jdbc.update("UPDATE payment_order SET reason = 'orderNo already used by an earlier batch'"
-                    + " WHERE batch_id = ? AND state = 'NEW' AND reason IS NULL AND EXISTS (SELECT 1 FROM payment_order p"
-                    + " WHERE p.order_key = payment_order.order_no)", batchId);
+            // (a window over the batch, not a correlated subquery: linear in the batch's size)
+            List<Object[]> reasons = new ArrayList<>();
+            jdbc.query("SELECT id, line_no, MIN(line_no) OVER (PARTITION BY order_no) FROM payment_order"
+                    + " WHERE batch_id = ? AND state = 'NEW'", rs -> {
+                        if (rs.getInt(2) > rs.getInt(3)) {
+                            reasons.add(new Object[] {"orderNo repeated within the file (first on line " + rs.getInt(3)
+                                    + ")", rs.getLong(1)});
+                            flushReasons(reasons, false);
+                        }
+                    }, batchId);
+            flushReasons(reasons, true);
+            jdbc.query("SELECT o.id FROM payment_order o JOIN payment_order p ON p.order_key = o.order_no"
+                    + " WHERE o.batch_id = ? AND o.state = 'NEW' AND o.reason IS NULL", rs -> {
+                        reasons.add(new Object[] {"orderNo already used by an earlier batch", rs.getLong(1)});
+                        flushReasons(reasons, false);
+                    }, batchId);
+            flushReasons(reasons, true);
             jdbc.update("UPDATE payment_order SET state = 'REJECTED_INVALID', callback_token = NULL, next_action_at = NULL"
                     + " WHERE batch_id = ? AND state = 'NEW' AND reason IS NOT NULL", batchId);
             // from here on no other batch can take these order numbers (unique key)
@@ -126,6 +134,13 @@ public class BatchStore {
     public Stored store(OrderKind kind, String fileName, String format, String contentHash, List<OrderLine> lines,
             Function<String, String> tokenFor) {
         return store(kind, fileName, format, contentHash, lines::forEach, tokenFor);
+    }
+
+    private void flushReasons(List<Object[]> reasons, boolean all) {
+        if (!reasons.isEmpty() && (all || reasons.size() >= INSERT_CHUNK)) {
+            jdbc.batchUpdate("UPDATE payment_order SET reason = ? WHERE id = ?", reasons);
+            reasons.clear();
+        }
     }
 
     /** Every line of a batch in input order, one at a time (a streamed query). */
