@@ -12,6 +12,8 @@ import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +62,10 @@ public class BatchStore {
 
     /**
      * Stores the batch and every line in one transaction, as the lines come, in batched inserts:
-     * no step holds all the lines. Lines are validated one by one before they arrive; what needs
-     * the whole batch is done in SQL once every line is in: an orderNo repeated within the file
-     * (rejected on every line after its first), an orderNo an earlier batch used, and the unique
-     * order key that keeps any later batch from taking these order numbers. Rejected lines get
-     * their final event in the same transaction.
+     * no step holds the lines (only the file's order numbers, to refuse one repeated within the
+     * file on every line after its first). Each chunk is checked against order numbers earlier
+     * batches used, and its sendable lines take their order number as the unique order key, so no
+     * later batch can take them. Rejected lines get their final event in the same transaction.
      *
      * @param lines    hands every validated line to its argument, in input order; may throw
      *                 {@link BatchRejectedException} to refuse the file, which rolls everything back
@@ -88,45 +89,31 @@ public class BatchStore {
             }, key);
             long batchId = key.getKeyAs(Number.class).longValue();
             List<OrderLine> chunk = new ArrayList<>(INSERT_CHUNK);
-            int[] count = {0};
+            // orderNo -> first line that may send it; the file's orders themselves are never held
+            Map<String, Integer> firstLine = new HashMap<>();
+            int[] count = {0, 0};
             lines.forEach(line -> {
-                chunk.add(line);
+                OrderLine checked = line;
+                if (checked.accepted()) {
+                    Integer first = firstLine.putIfAbsent(checked.orderNo(), checked.lineNo());
+                    if (first != null) {
+                        checked = checked.reject("orderNo repeated within the file (first on line " + first + ")");
+                    }
+                }
+                chunk.add(checked);
                 count[0]++;
                 if (chunk.size() == INSERT_CHUNK) {
-                    insert(batchId, kind, chunk, now, tokenFor);
+                    count[1] += insert(batchId, kind, chunk, now, tokenFor);
                     chunk.clear();
                 }
             });
-            insert(batchId, kind, chunk, now, tokenFor);
-            // the first valid line of an orderNo keeps it; every later one is refused, naming the first
-            // (a window over the batch, not a correlated subquery: linear in the batch's size)
-            List<Object[]> reasons = new ArrayList<>();
-            jdbc.query("SELECT id, line_no, MIN(line_no) OVER (PARTITION BY order_no) FROM payment_order"
-                    + " WHERE batch_id = ? AND state = 'NEW'", rs -> {
-                        if (rs.getInt(2) > rs.getInt(3)) {
-                            reasons.add(new Object[] {"orderNo repeated within the file (first on line " + rs.getInt(3)
-                                    + ")", rs.getLong(1)});
-                            flushReasons(reasons, false);
-                        }
-                    }, batchId);
-            flushReasons(reasons, true);
-            jdbc.query("SELECT o.id FROM payment_order o JOIN payment_order p ON p.order_key = o.order_no"
-                    + " WHERE o.batch_id = ? AND o.state = 'NEW' AND o.reason IS NULL", rs -> {
-                        reasons.add(new Object[] {"orderNo already used by an earlier batch", rs.getLong(1)});
-                        flushReasons(reasons, false);
-                    }, batchId);
-            flushReasons(reasons, true);
-            jdbc.update("UPDATE payment_order SET state = 'REJECTED_INVALID', callback_token = NULL, next_action_at = NULL"
-                    + " WHERE batch_id = ? AND state = 'NEW' AND reason IS NOT NULL", batchId);
-            // from here on no other batch can take these order numbers (unique key)
-            jdbc.update("UPDATE payment_order SET order_key = order_no WHERE batch_id = ? AND state = 'NEW'", batchId);
-            Integer accepted = jdbc.queryForObject("SELECT COUNT(*) FROM payment_order WHERE batch_id = ? AND state = 'NEW'",
-                    Integer.class, batchId);
+            count[1] += insert(batchId, kind, chunk, now, tokenFor);
+            int accepted = count[1];
             jdbc.update("UPDATE batch SET line_count = ?, accepted_count = ? WHERE id = ?", count[0], accepted, batchId);
-            if (accepted == null || accepted < count[0]) {
+            if (accepted < count[0]) {
                 orders.forEachOfBatch(batchId, OrderState.REJECTED_INVALID, o -> outbox.addOrderFinal(o, fileName));
             }
-            return new Stored(batchId, count[0], accepted == null ? 0 : accepted);
+            return new Stored(batchId, count[0], accepted);
         });
     }
 
@@ -134,13 +121,6 @@ public class BatchStore {
     public Stored store(OrderKind kind, String fileName, String format, String contentHash, List<OrderLine> lines,
             Function<String, String> tokenFor) {
         return store(kind, fileName, format, contentHash, lines::forEach, tokenFor);
-    }
-
-    private void flushReasons(List<Object[]> reasons, boolean all) {
-        if (!reasons.isEmpty() && (all || reasons.size() >= INSERT_CHUNK)) {
-            jdbc.batchUpdate("UPDATE payment_order SET reason = ? WHERE id = ?", reasons);
-            reasons.clear();
-        }
     }
 
     /** Every line of a batch in input order, one at a time (a streamed query). */
@@ -156,32 +136,41 @@ public class BatchStore {
 
     private static final int INSERT_CHUNK = 1000;
 
-    private void insert(long batchId, OrderKind kind, List<OrderLine> lines, Timestamp now,
+    /** Inserts one chunk of lines, refusing those whose orderNo an earlier batch used; returns how many may be sent. */
+    private int insert(long batchId, OrderKind kind, List<OrderLine> chunk, Timestamp now,
             Function<String, String> tokenFor) {
-        if (lines.isEmpty()) {
-            return;
+        if (chunk.isEmpty()) {
+            return 0;
         }
+        Set<String> used = new HashSet<>(orders.existingOrderNos(chunk.stream().filter(OrderLine::accepted)
+                .map(OrderLine::orderNo).toList()));
+        List<OrderLine> lines = chunk.stream()
+                .map(l -> l.accepted() && used.contains(l.orderNo()) ? l.reject("orderNo already used by an earlier batch") : l)
+                .toList();
+        // order_key is unique across batches: from this insert on, no other batch can take these numbers
         jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
                 + " category, bank_channel, payee_name, account, state, reason, callback_token, next_action_at,"
-                + " created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines,
+                + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines,
                 lines.size(), (ps, l) -> {
                     ps.setLong(1, batchId);
                     ps.setInt(2, l.lineNo());
                     ps.setString(3, kind.name());
                     ps.setString(4, cut(l.orderNo(), 255));
-                    setLong(ps, 5, l.amount());
-                    ps.setString(6, cut(l.amountText(), 64));
-                    setInt(ps, 7, l.category());
-                    setInt(ps, 8, l.bankChannel());
-                    ps.setString(9, cut(l.payeeName(), 255));
-                    ps.setString(10, cut(l.account(), 255));
-                    ps.setString(11, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
-                    ps.setString(12, cut(l.rejection(), 1000));
-                    ps.setString(13, l.accepted() ? tokenFor.apply(l.orderNo()) : null);
-                    ps.setTimestamp(14, l.accepted() ? now : null);
-                    ps.setTimestamp(15, now);
+                    ps.setString(5, l.accepted() ? l.orderNo() : null);
+                    setLong(ps, 6, l.amount());
+                    ps.setString(7, cut(l.amountText(), 64));
+                    setInt(ps, 8, l.category());
+                    setInt(ps, 9, l.bankChannel());
+                    ps.setString(10, cut(l.payeeName(), 255));
+                    ps.setString(11, cut(l.account(), 255));
+                    ps.setString(12, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
+                    ps.setString(13, cut(l.rejection(), 1000));
+                    ps.setString(14, l.accepted() ? tokenFor.apply(l.orderNo()) : null);
+                    ps.setTimestamp(15, l.accepted() ? now : null);
                     ps.setTimestamp(16, now);
+                    ps.setTimestamp(17, now);
                 });
+        return (int) lines.stream().filter(OrderLine::accepted).count();
     }
 
     /**

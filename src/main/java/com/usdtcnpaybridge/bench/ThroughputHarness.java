@@ -65,6 +65,7 @@ public final class ThroughputHarness {
         System.out.printf("throughput: C=%d L=%dms submit=%.1f ratio=%.2f intake=%.0f baseline=%.1f%n", concurrency,
                 latency, loop.submitPerSecond(), loop.submitPerSecond() / ideal, runs.get(0).intakeLinesPerSecond(),
                 runs.get(2).submitPerSecond());
+        System.exit(0); // the stand-ins' pools would keep the JVM alive
     }
 
     private static Run run(Map<String, String> args, Path workdir, String name, int orders, int concurrency,
@@ -75,6 +76,11 @@ public final class ThroughputHarness {
                 .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
         standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
         Map<String, String> props = standIns.bridgeProperties();
+        if (args.containsKey("h2-write-delay")) {
+            // to see what durable commits cost: the bridge's default is WRITE_DELAY=0 (see config/README.md)
+            props.put("spring.datasource.url", props.get("spring.datasource.url").replace("WRITE_DELAY=0",
+                    "WRITE_DELAY=" + args.get("h2-write-delay")));
+        }
         props.put("bridge.submit.concurrency", Integer.toString(concurrency));
         props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency)));
         props.put("bridge.poll.interval", "1000");

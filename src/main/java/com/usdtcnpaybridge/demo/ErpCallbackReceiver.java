@@ -31,6 +31,11 @@ public class ErpCallbackReceiver implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "erp-receiver");
+        t.setDaemon(true);
+        return t;
+    });
     private final String secret;
     private final ObjectMapper mapper;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -45,7 +50,7 @@ public class ErpCallbackReceiver implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("ERP callback receiver could not bind " + host + ":" + port, e);
         }
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
 
@@ -140,5 +145,6 @@ public class ErpCallbackReceiver implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        executor.shutdownNow();
     }
 }

@@ -25,7 +25,7 @@ public class ErpNotifier {
         this.outbox = outbox;
         this.props = props;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(props.timeout()).build();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(props.timeout()).build();
     }
 
     /** Events due for delivery, claimed for this instance. */

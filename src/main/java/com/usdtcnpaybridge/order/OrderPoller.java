@@ -69,7 +69,6 @@ public class OrderPoller {
         MDC.put("batchId", Long.toString(order.batchId()));
         MDC.put("orderNo", order.orderNo());
         try {
-            orders.countPoll(orderId);
             PlatformAnswer answer = platform.query(order.kind(), order.orderNo());
             Instant now = clock.instant();
             Instant next = now.plus(props.poll().intervalFor(order.submittedAt() == null ? Duration.ZERO

@@ -131,6 +131,19 @@ public class OrderStore {
         };
     }
 
+    /** Which of these order numbers an earlier batch already used (unique order key lookups). */
+    public List<String> existingOrderNos(Collection<String> orderNos) {
+        List<String> found = new ArrayList<>();
+        List<String> all = List.copyOf(orderNos);
+        for (int i = 0; i < all.size(); i += 500) {
+            List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
+            String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
+            found.addAll(jdbc.queryForList("SELECT order_key FROM payment_order WHERE order_key IN (" + marks + ")",
+                    String.class, chunk.toArray()));
+        }
+        return found;
+    }
+
     public List<Long> idsOfBatch(long batchId, OrderState state) {
         return jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = ? ORDER BY line_no",
                 Long.class, batchId, state.name());
@@ -159,7 +172,8 @@ public class OrderStore {
             return List.of();
         }
         Timestamp until = Timestamp.from(now.plus(lease));
-        int[] updated = jdbc.batchUpdate("UPDATE payment_order SET next_action_at = ? WHERE id = ? AND next_action_at = ?",
+        int[] updated = jdbc.batchUpdate("UPDATE payment_order SET next_action_at = ?, polls = polls + 1 WHERE id = ?"
+                + " AND next_action_at = ?",
                 due.stream().map(row -> new Object[] {until, row[0], row[1]}).toList());
         List<Long> claimed = new ArrayList<>(due.size());
         for (int i = 0; i < due.size(); i++) {
@@ -258,9 +272,6 @@ public class OrderStore {
                 now, now, outcome, orderNo) == 1;
     }
 
-    public void countPoll(long id) {
-        jdbc.update("UPDATE payment_order SET polls = polls + 1 WHERE id = ?", id);
-    }
 
     private OrderKind kindOf(long id) {
         return OrderKind.valueOf(jdbc.queryForObject("SELECT kind FROM payment_order WHERE id = ?", String.class, id));

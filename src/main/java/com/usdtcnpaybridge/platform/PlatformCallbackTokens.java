@@ -25,10 +25,17 @@ public class PlatformCallbackTokens {
     }
 
     public String tokenFor(String orderNo) {
+        // one keyed Mac per thread: intake makes a token for every line of a month-end file
+        return HexFormat.of().formatHex(mac.get().doFinal(orderNo.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+    }
+
+    private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(this::newMac);
+
+    private Mac newMac() {
         try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(orderNo.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return m;
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }

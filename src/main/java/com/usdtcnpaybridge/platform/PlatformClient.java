@@ -49,6 +49,8 @@ public class PlatformClient {
         this.metrics = metrics;
         this.mapper = mapper;
         this.http = HttpClient.newBuilder()
+                // plain HTTP/1.1: the default (HTTP/2) offers an h2c upgrade on every request to an http:// URL
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(props.connectTimeout())
                 .executor(Executors.newCachedThreadPool(r -> {
                     Thread t = new Thread(r, "platform-http");
