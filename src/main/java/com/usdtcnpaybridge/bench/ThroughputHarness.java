@@ -40,6 +40,14 @@ public final class ThroughputHarness {
         String heap = args.getOrDefault("heap", "256m");
         Path workdir = Path.of(args.getOrDefault("workdir", "bench/work/throughput")).toAbsolutePath();
         List<Run> runs = new ArrayList<>();
+        if ("loop".equals(args.get("only"))) {
+            // a quick look at submission alone
+            Run r = run(args, workdir.resolve("loop"), "loop", Integer.parseInt(args.getOrDefault("loop-orders", "5000")),
+                    concurrency, latency, heap, true);
+            System.out.printf("throughput: loop submit=%.1f ratio=%.2f final in %.1fs%n", r.submitPerSecond(),
+                    r.submitPerSecond() / (concurrency * 1000.0 / latency), r.secondsToFinal());
+            System.exit(0);
+        }
         // 1. scale: the big file, capped heap: intake and a steady stretch of submission
         runs.add(run(args, workdir.resolve("scale"), "scale", Integer.parseInt(args.getOrDefault("orders", "200000")),
                 concurrency, latency, heap, false));

@@ -56,14 +56,50 @@ public class OrderSubmitter {
         return orders.due(List.of(OrderState.NEW), policy.sweepLimit());
     }
 
+    /**
+     * Claims a group of orders in one transaction, then sends the claimed ones one after another:
+     * one durable commit for the claims of the whole group. A crash part-way leaves the rest of
+     * the group SUBMITTING, which the poller asks the platform about before any resend.
+     */
+    public void submitAll(List<Long> orderIds) {
+        for (long id : orders.claimAll(orderIds, clock.instant().plus(policy.unknownOutcomeGrace()))) {
+            rateLimiter.acquire();
+            send(id);
+        }
+    }
+
+    /** New orders of a batch in input order, in groups of {@code size}, fetched as they are walked. */
+    public java.util.Iterator<List<Long>> newOrderGroupsOf(long batchId, int size) {
+        java.util.Iterator<Long> ids = orders.newIdsOfBatch(batchId);
+        return new java.util.Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return ids.hasNext();
+            }
+
+            @Override
+            public List<Long> next() {
+                List<Long> group = new java.util.ArrayList<>(size);
+                while (group.size() < size && ids.hasNext()) {
+                    group.add(ids.next());
+                }
+                return group;
+            }
+        };
+    }
+
     /** Claims and sends one order; does nothing when another thread or instance has it. */
     public void submit(long orderId) {
         // wait for a slot before the claim, so no claimed order sits waiting (a crash there would
         // leave it SUBMITTING for the poller to ask about)
         rateLimiter.acquire();
-        if (!orders.claim(orderId, clock.instant().plus(policy.unknownOutcomeGrace()))) {
-            return;
+        if (orders.claim(orderId, clock.instant().plus(policy.unknownOutcomeGrace()))) {
+            send(orderId);
         }
+    }
+
+    /** Sends one order this caller has claimed, and records the answer. */
+    private void send(long orderId) {
         PaymentOrder order = orders.find(orderId).orElseThrow();
         MDC.put("batchId", Long.toString(order.batchId()));
         MDC.put("orderNo", order.orderNo());

@@ -71,6 +71,29 @@ class OrderStateMachineTest {
     }
 
     @Test
+    void groupsClaimedByRacingThreadsSendEveryOrderOnce() throws Exception {
+        long batch = db.withdrawals("groups.csv", "GR-1", "GR-2", "GR-3", "GR-4", "GR-5");
+        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            all.add(pool.submit(() -> submitter.submitAll(ids)));
+        }
+        for (Future<?> f : all) {
+            f.get();
+        }
+        pool.shutdown();
+        for (String orderNo : List.of("GR-1", "GR-2", "GR-3", "GR-4", "GR-5")) {
+            assertThat(sandbox.submissionCount(orderNo)).as(orderNo).isEqualTo(1);
+            assertThat(db.stateOf(orderNo)).isEqualTo(OrderState.SUBMITTED);
+        }
+        List<List<Long>> groups = new ArrayList<>();
+        submitter.newOrderGroupsOf(db.withdrawals("groups2.csv", "GS-1", "GS-2", "GS-3"), 2)
+                .forEachRemaining(groups::add);
+        assertThat(groups).extracting(List::size).containsExactly(2, 1);
+    }
+
+    @Test
     void anOrderLeftSubmittingIsQueriedNotResent() {
         long batch = db.withdrawals("crash.csv", "CRASH-SENT", "CRASH-UNSENT");
         long sent = db.orders.findByOrderNo("CRASH-SENT").orElseThrow().id();
