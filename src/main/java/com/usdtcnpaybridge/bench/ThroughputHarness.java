@@ -84,6 +84,15 @@ public final class ThroughputHarness {
                 .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
         standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
         Map<String, String> props = standIns.bridgeProperties();
+        if (args.containsKey("db-url")) {
+            // e.g. PostgreSQL (cluster profile's database); the database must be empty before a run
+            props.put("spring.datasource.url", args.get("db-url"));
+            props.put("spring.datasource.username", args.getOrDefault("db-user", "bridge"));
+            props.put("spring.datasource.password", args.getOrDefault("db-password", "bridge"));
+        }
+        if (args.containsKey("h2-options")) {
+            props.put("spring.datasource.url", props.get("spring.datasource.url") + args.get("h2-options"));
+        }
         if (args.containsKey("h2-write-delay")) {
             // to see what durable commits cost: the bridge's default is WRITE_DELAY=0 (see config/README.md)
             props.put("spring.datasource.url", props.get("spring.datasource.url").replace("WRITE_DELAY=0",
