@@ -107,7 +107,7 @@ public class BridgeConfiguration {
     @Bean
     OrderSubmitter orderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens tokens,
             SubmitProperties props, ObjectMapper mapper, Clock clock) {
-        return new OrderSubmitter(orders, platform, tokens, props.submit(), props.poll().interval(), mapper, clock);
+        return new OrderSubmitter(orders, platform, tokens, props.submit(), mapper, clock);
     }
 
     @Bean

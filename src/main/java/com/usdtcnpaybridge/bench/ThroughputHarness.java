@@ -100,7 +100,6 @@ public final class ThroughputHarness {
         }
         props.put("bridge.submit.concurrency", Integer.toString(concurrency));
         props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency)));
-        props.put("bridge.poll.interval", "1000");
         props.put("bridge.poll.batch-size", "1000");
         props.put("erp.callback.interval", "200");
         Path gcLog = workdir.resolve("gc.log");

@@ -34,20 +34,9 @@ public class OrderSubmitter {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final SubmitRateLimiter rateLimiter;
-    private final Duration firstQueryAfter;
 
     public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
             SubmitProperties.Submit policy, ObjectMapper mapper, Clock clock) {
-        this(orders, platform, callbacks, policy, Duration.ZERO, mapper, clock);
-    }
-
-    /**
-     * @param firstQueryAfter how long after the platform took an order it is first asked about it
-     *                        (the poll interval: asking at once only learns it is under review)
-     */
-    public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
-            SubmitProperties.Submit policy, Duration firstQueryAfter, ObjectMapper mapper, Clock clock) {
-        this.firstQueryAfter = firstQueryAfter;
         this.rateLimiter = new SubmitRateLimiter(policy.rateLimit());
         this.orders = orders;
         this.platform = platform;
@@ -148,7 +137,7 @@ public class OrderSubmitter {
                         .asText(null);
                 orders.transition(id, OrderState.SUBMITTING, OrderState.SUBMITTED, set(
                         Column.PLATFORM_ORDER_NO, platformNo, Column.PLATFORM_DATA, data,
-                        Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now.plus(firstQueryAfter), Column.REASON, null));
+                        Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now, Column.REASON, null));
                 LOG.info("Order {} ({} {} to {}) accepted by the platform", order.orderNo(), order.kind(),
                         order.amount(), Masking.account(order.account()));
             }
