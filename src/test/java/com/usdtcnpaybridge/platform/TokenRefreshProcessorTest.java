@@ -1,13 +1,12 @@
 package com.usdtcnpaybridge.platform;
 
+import com.usdtcnpaybridge.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -21,31 +20,7 @@ import org.junit.jupiter.api.Test;
 
 class TokenRefreshProcessorTest {
 
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-11-25T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final TestClock clock = new TestClock();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T00:00:00Z"));
     final AtomicInteger fetches = new AtomicInteger();
 
     Function<Clock, TokenRefreshProcessor.Grant> fetcher(Duration lifetime) {
