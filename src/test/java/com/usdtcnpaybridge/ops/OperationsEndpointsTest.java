@@ -338,7 +338,9 @@ class OperationsEndpointsTest {
         assertThat(routeStatus("charge-intake")).isEqualTo("Started");
         await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.queryForObject(
                 "SELECT COUNT(*) FROM batch WHERE file_name = 'paused-charges.csv'", Integer.class) == 1);
-        assertThat(inbox.resolve("paused-charges.csv")).doesNotExist();
+        // the file moves to .done once the route has also written the acknowledgement
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(inbox.resolve("paused-charges.csv")).doesNotExist());
     }
 
     /** Drops the batch, watches the console while it is in flight, and waits for the whole outcome. */
