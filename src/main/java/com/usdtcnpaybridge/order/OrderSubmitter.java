@@ -46,11 +46,6 @@ public class OrderSubmitter {
         this.clock = clock;
     }
 
-    /** New orders of a batch, in input order. */
-    public java.util.Iterator<Long> newOrdersOf(long batchId) {
-        return orders.newIdsOfBatch(batchId);
-    }
-
     /** New orders whose (re)send is due: left by a crash, or waiting out a backoff. */
     public List<Long> dueNewOrders() {
         return orders.due(List.of(OrderState.NEW), policy.sweepLimit());

@@ -253,6 +253,6 @@ class OrderStateMachineTest {
         assertThat(lines.get(0).state()).isEqualTo(OrderState.REJECTED_INVALID);
         assertThat(lines.get(0).reason()).isEqualTo("orderNo already used by an earlier batch");
         assertThat(lines.get(1).state()).isEqualTo(OrderState.NEW);
-        assertThat(submitter.newOrdersOf(second)).toIterable().containsExactly(lines.get(1).id());
+        assertThat(submitter.newOrderGroupsOf(second, 10)).toIterable().containsExactly(List.of(lines.get(1).id()));
     }
 }
