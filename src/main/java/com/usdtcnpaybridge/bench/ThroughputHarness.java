@@ -40,6 +40,14 @@ public final class ThroughputHarness {
         String heap = args.getOrDefault("heap", "256m");
         Path workdir = Path.of(args.getOrDefault("workdir", "bench/work/throughput")).toAbsolutePath();
         List<Run> runs = new ArrayList<>();
+        if ("scale".equals(args.get("only"))) {
+            // a quick look at intake alone
+            Run r = run(args, workdir.resolve("scale"), "scale", Integer.parseInt(args.getOrDefault("orders", "200000")),
+                    concurrency, latency, heap, false);
+            System.out.printf("throughput: scale intake=%.0f lines/s submit=%.1f peak heap %dM RSS %dM%n",
+                    r.intakeLinesPerSecond(), r.submitPerSecond(), r.peakHeapMiB(), r.peakRssMiB());
+            System.exit(0);
+        }
         if ("loop".equals(args.get("only"))) {
             // a quick look at submission alone
             Run r = run(args, workdir.resolve("loop"), "loop", Integer.parseInt(args.getOrDefault("loop-orders", "5000")),
@@ -103,8 +111,13 @@ public final class ThroughputHarness {
         props.put("bridge.poll.batch-size", "1000");
         props.put("erp.callback.interval", "200");
         Path gcLog = workdir.resolve("gc.log");
+        List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
+        if (args.containsKey("jvm")) {
+            // extra options for the bridge's JVM, e.g. a flight recording: --jvm -XX:StartFlightRecording=...
+            jvm.addAll(List.of(args.get("jvm").split(" ")));
+        }
         BridgeProcess bridge = new BridgeProcess(1, args.get("jar"), Path.of(args.getOrDefault("project", ".")), workdir,
-                List.of("-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
+                jvm);
         bridge.start(props);
         if (!bridge.awaitStarted(Duration.ofMinutes(3))) {
             throw new IllegalStateException("bridge did not start; see " + bridge.log());

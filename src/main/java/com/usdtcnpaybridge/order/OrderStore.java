@@ -149,11 +149,14 @@ public class OrderStore {
                 Long.class, batchId, state.name());
     }
 
-    /** Orders in one of {@code states} whose next action is due, oldest first. */
-    public List<Long> due(Collection<OrderState> states, int limit) {
-        String in = states.stream().map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
-        return jdbc.queryForList("SELECT id FROM payment_order WHERE state IN (" + in + ") AND next_action_at <= ?"
-                + " ORDER BY next_action_at FETCH FIRST " + limit + " ROWS ONLY", Long.class,
+    /**
+     * Orders in {@code state} whose next action is due, oldest first. Ordered as ix_order_due is
+     * (state, next_action_at), so the database reads the first {@code limit} entries of the index
+     * instead of sorting every due order: a freshly stored 200,000-line batch is all due NEW.
+     */
+    public List<Long> due(OrderState state, int limit) {
+        return jdbc.queryForList("SELECT id FROM payment_order WHERE state = ? AND next_action_at <= ?"
+                + " ORDER BY state, next_action_at FETCH FIRST " + limit + " ROWS ONLY", Long.class, state.name(),
                 Timestamp.from(clock.instant()));
     }
 

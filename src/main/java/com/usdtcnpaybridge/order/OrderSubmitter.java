@@ -48,7 +48,7 @@ public class OrderSubmitter {
 
     /** New orders whose (re)send is due: left by a crash, or waiting out a backoff. */
     public List<Long> dueNewOrders() {
-        return orders.due(List.of(OrderState.NEW), policy.sweepLimit());
+        return orders.due(OrderState.NEW, policy.sweepLimit());
     }
 
     /**
