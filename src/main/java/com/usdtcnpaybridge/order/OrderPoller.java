@@ -77,7 +77,7 @@ public class OrderPoller {
                 case ACCEPTED -> apply(order, platform.detail(order.kind(), answer), next);
                 case NOT_FOUND -> notFound(order, answer, now, next);
                 default -> {
-                    orders.transition(orderId, order.state(), order.state(), set(Column.NEXT_ACTION_AT, next));
+                    orders.transition(order, order.state(), order.state(), set(Column.NEXT_ACTION_AT, next));
                     LOG.warn("Query of order {} failed ({}); asking again later", order.orderNo(), answer.describe());
                 }
             }
@@ -93,7 +93,7 @@ public class OrderPoller {
         if (mapped.isEmpty()) {
             // an unknown zt: keep the order open and keep asking; operators see platform_status
             OrderState stay = order.state() == OrderState.SUBMITTING ? OrderState.SUBMITTED : order.state();
-            orders.transition(order.id(), order.state(), stay, set(Column.PLATFORM_STATUS, detail.zt(),
+            orders.transition(order, order.state(), stay, set(Column.PLATFORM_STATUS, detail.zt(),
                     Column.PLATFORM_ORDER_NO, platformNo, Column.NEXT_ACTION_AT, next,
                     Column.REASON, "unknown platform status '" + detail.zt() + "'"));
             LOG.warn("Order {}: platform status '{}' is not in the status table; still polling", order.orderNo(),
@@ -111,7 +111,7 @@ public class OrderPoller {
         if (!to.isTerminal()) {
             changes.put(Column.NEXT_ACTION_AT, next);
         }
-        if (orders.transition(order.id(), order.state(), to, changes) && to.isTerminal()) {
+        if (orders.transition(order, order.state(), to, changes) && to.isTerminal()) {
             LOG.info("Order {} is final: {} ({})", order.orderNo(), to, detail.zt());
         }
     }
@@ -119,13 +119,13 @@ public class OrderPoller {
     private void notFound(PaymentOrder order, PlatformAnswer answer, Instant now, Instant next) {
         if (order.state() != OrderState.SUBMITTING) {
             // the platform accepted it once; a "not found" now is the platform's hiccup, not ours to act on
-            orders.transition(order.id(), order.state(), order.state(), set(Column.NEXT_ACTION_AT, next));
+            orders.transition(order, order.state(), order.state(), set(Column.NEXT_ACTION_AT, next));
             LOG.warn("Order {} was accepted but the platform now says not found; still polling", order.orderNo());
             return;
         }
         int answers = order.notFoundAnswers() + 1;
         if (answers < props.submit().notFoundConfirmations()) {
-            orders.transition(order.id(), OrderState.SUBMITTING, OrderState.SUBMITTING, set(
+            orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
                     Column.NOT_FOUND_ANSWERS, answers,
                     Column.NEXT_ACTION_AT, now.plus(props.submit().unknownOutcomeGrace()),
                     Column.REASON, "platform does not know the order (answer " + answers + " of "
@@ -135,13 +135,13 @@ public class OrderPoller {
             return;
         }
         if (order.attempts() >= props.submit().maxAttempts()) {
-            orders.transition(order.id(), OrderState.SUBMITTING, OrderState.FAILED, set(Column.REASON,
+            orders.transition(order, OrderState.SUBMITTING, OrderState.FAILED, set(Column.REASON,
                     "platform never received the order after " + order.attempts() + " attempts"));
             LOG.error("Order {} FAILED: platform never received it after {} attempts", order.orderNo(), order.attempts());
             return;
         }
         // the platform says it never got it: only now may it be sent again
-        orders.transition(order.id(), OrderState.SUBMITTING, OrderState.NEW, set(Column.NEXT_ACTION_AT, now,
+        orders.transition(order, OrderState.SUBMITTING, OrderState.NEW, set(Column.NEXT_ACTION_AT, now,
                 Column.REASON, "platform did not receive the previous attempt (" + answer.code() + ")"));
         LOG.warn("Order {}: platform does not know it; it will be sent again", order.orderNo());
     }

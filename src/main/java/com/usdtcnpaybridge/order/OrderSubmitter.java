@@ -52,14 +52,27 @@ public class OrderSubmitter {
     }
 
     /**
-     * Claims a group of orders in one transaction, then sends the claimed ones one after another:
-     * one durable commit for the claims of the whole group. A crash part-way leaves the rest of
-     * the group SUBMITTING, which the poller asks the platform about before any resend.
+     * Claims a group of orders in one transaction, sends the claimed ones one after another, and
+     * records their answers in one transaction: two durable commits for the whole group instead of
+     * two per order. Until the answers' commit the group's orders stay SUBMITTING; a crash before
+     * it leaves them so, and the poller asks the platform about each before any resend, exactly as
+     * for a crash between one send and its answer.
      */
     public void submitAll(List<Long> orderIds) {
-        for (long id : orders.claimAll(orderIds, clock.instant().plus(policy.unknownOutcomeGrace()))) {
-            rateLimiter.acquire();
-            send(id);
+        List<PaymentOrder> claimed = orders.claimOrders(orderIds, clock.instant().plus(policy.unknownOutcomeGrace()));
+        List<PlatformAnswer> answers = new java.util.ArrayList<>(claimed.size());
+        try {
+            for (PaymentOrder order : claimed) {
+                rateLimiter.acquire();
+                answers.add(send(order));
+            }
+        } finally {
+            // whatever was answered is recorded, even when a later send threw
+            orders.atomically(() -> {
+                for (int i = 0; i < answers.size(); i++) {
+                    record(claimed.get(i), answers.get(i));
+                }
+            });
         }
     }
 
@@ -88,19 +101,18 @@ public class OrderSubmitter {
         // wait for a slot before the claim, so no claimed order sits waiting (a crash there would
         // leave it SUBMITTING for the poller to ask about)
         rateLimiter.acquire();
-        if (orders.claim(orderId, clock.instant().plus(policy.unknownOutcomeGrace()))) {
-            send(orderId);
+        for (PaymentOrder order : orders.claimOrders(List.of(orderId),
+                clock.instant().plus(policy.unknownOutcomeGrace()))) {
+            record(order, send(order));
         }
     }
 
-    /** Sends one order this caller has claimed, and records the answer. */
-    private void send(long orderId) {
-        PaymentOrder order = orders.find(orderId).orElseThrow();
+    /** Sends one order this caller has claimed; the caller records the answer. */
+    private PlatformAnswer send(PaymentOrder order) {
         MDC.put("batchId", Long.toString(order.batchId()));
         MDC.put("orderNo", order.orderNo());
         try {
-            PlatformAnswer answer = platform.submit(order.kind(), request(order));
-            record(order, answer);
+            return platform.submit(order.kind(), request(order));
         } finally {
             MDC.remove("batchId");
             MDC.remove("orderNo");
@@ -124,32 +136,31 @@ public class OrderSubmitter {
 
     private void record(PaymentOrder order, PlatformAnswer answer) {
         Instant now = clock.instant();
-        long id = order.id();
         switch (answer.outcome()) {
             case ACCEPTED -> {
                 String data = answer.data() == null || answer.data().isNull() ? null : answer.data().toString();
                 String platformNo = answer.data() == null ? null : answer.data().path(order.kind().platformOrderNoField())
                         .asText(null);
-                orders.transition(id, OrderState.SUBMITTING, OrderState.SUBMITTED, set(
+                orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTED, set(
                         Column.PLATFORM_ORDER_NO, platformNo, Column.PLATFORM_DATA, data,
                         Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now, Column.REASON, null));
                 LOG.info("Order {} ({} {} to {}) accepted by the platform", order.orderNo(), order.kind(),
                         order.amount(), Masking.account(order.account()));
             }
             case REFUSED -> {
-                orders.transition(id, OrderState.SUBMITTING, OrderState.REJECTED, set(
+                orders.transition(order, OrderState.SUBMITTING, OrderState.REJECTED, set(
                         Column.REASON, "platform refused: code " + answer.code() + " " + nullToEmpty(answer.msg())));
                 LOG.warn("Order {} refused by the platform: code {} {}", order.orderNo(), answer.code(), answer.msg());
             }
             case DUPLICATE -> {
                 // the platform has this orderNo: find out what it knows, never mark it rejected
-                orders.transition(id, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
+                orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
                         Column.NEXT_ACTION_AT, now, Column.REASON, "platform reports a duplicate orderNo; querying"));
                 LOG.warn("Order {}: platform says the orderNo exists; it will be queried", order.orderNo());
             }
             case NOT_SENT, AUTH_FAILED, RATE_LIMITED, NOT_FOUND -> notProcessed(order, answer, now);
             case UNKNOWN -> {
-                orders.transition(id, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
+                orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
                         Column.NEXT_ACTION_AT, now.plus(policy.unknownOutcomeGrace()),
                         Column.REASON, "outcome unknown: " + answer.describe()));
                 LOG.warn("Order {}: outcome unknown ({}); will query before any resend", order.orderNo(),
@@ -162,13 +173,13 @@ public class OrderSubmitter {
     private void notProcessed(PaymentOrder order, PlatformAnswer answer, Instant now) {
         int attempts = order.attempts();
         if (attempts >= policy.maxAttempts()) {
-            orders.transition(order.id(), OrderState.SUBMITTING, OrderState.FAILED, set(
+            orders.transition(order, OrderState.SUBMITTING, OrderState.FAILED, set(
                     Column.REASON, "not accepted after " + attempts + " attempts: " + answer.describe()));
             LOG.error("Order {} FAILED after {} attempts: {}", order.orderNo(), attempts, answer.describe());
             return;
         }
         Duration wait = answer.retryAfter() != null ? answer.retryAfter() : backoff(attempts);
-        orders.transition(order.id(), OrderState.SUBMITTING, OrderState.NEW, set(
+        orders.transition(order, OrderState.SUBMITTING, OrderState.NEW, set(
                 Column.NEXT_ACTION_AT, now.plus(wait), Column.REASON, "retrying: " + answer.describe()));
         LOG.warn("Order {} not processed ({}); retry in {} ms", order.orderNo(), answer.describe(), wait.toMillis());
     }

@@ -71,6 +71,39 @@ class OrderStateMachineTest {
     }
 
     @Test
+    void aGroupsAnswersAreRecordedTogetherOnceTheGroupIsSent() throws Exception {
+        long batch = db.withdrawals("grouped.csv", "GA-1", "GA-2", "GA-3");
+        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        sandbox.configureFaults(java.util.Map.of("latencyMillis", 300));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<?> sent = pool.submit(() -> submitter.submitAll(ids));
+        // the sandbox counts GA-2 only after GA-1's answer came back to us
+        Instant until = Instant.now().plusSeconds(20);
+        while (sandbox.submissionCount("GA-2") == 0 && Instant.now().isBefore(until)) {
+            Thread.sleep(5);
+        }
+        assertThat(sandbox.submissionCount("GA-2")).isEqualTo(1);
+        assertThat(db.stateOf("GA-1")).isEqualTo(OrderState.SUBMITTING);
+        sent.get();
+        pool.shutdown();
+        assertThat(List.of(db.stateOf("GA-1"), db.stateOf("GA-2"), db.stateOf("GA-3")))
+                .containsOnly(OrderState.SUBMITTED);
+        assertThat(sandbox.totalSubmissions()).isEqualTo(3);
+    }
+
+    @Test
+    void aFreshDatabasePlansTheClaimOnThePrimaryKeyAndReadsDueOrdersInIndexOrder() {
+        // H2 plans a statement once per pooled connection, with the statistics of that moment
+        String claim = db.jdbc.queryForObject("EXPLAIN UPDATE payment_order SET state = 'SUBMITTING',"
+                + " attempts = attempts + 1 WHERE id = ? AND state = 'NEW'", String.class, 1L);
+        assertThat(claim).contains("PRIMARY_KEY");
+        String due = db.jdbc.queryForObject("EXPLAIN SELECT id FROM payment_order WHERE state = ? AND"
+                + " next_action_at <= ? ORDER BY state, next_action_at FETCH FIRST 100 ROWS ONLY", String.class,
+                "NEW", java.sql.Timestamp.from(Instant.now()));
+        assertThat(due).contains("IX_ORDER_DUE").contains("index sorted");
+    }
+
+    @Test
     void groupsClaimedByRacingThreadsSendEveryOrderOnce() throws Exception {
         long batch = db.withdrawals("groups.csv", "GR-1", "GR-2", "GR-3", "GR-4", "GR-5");
         List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
