@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * flight, against the same with C = 1. Run by {@code bench/throughput}.
  *
  * <p>Arguments: {@code --jar --project --workdir [--orders 200000] [--latency-ms 50]
- * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300]}.
+ * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300] [--warmup-orders 2000]
+ * [--only scale|loop] [--jvm "<options for the bridge's JVM>"] [--db-url ...] [--h2-options ...]}.
  */
 public final class ThroughputHarness {
     private static final Pattern INTAKE = Pattern.compile("(\\d+) lines, .* stored in (\\d+) ms");
@@ -122,10 +123,26 @@ public final class ThroughputHarness {
         if (!bridge.awaitStarted(Duration.ofMinutes(3))) {
             throw new IllegalStateException("bridge did not start; see " + bridge.log());
         }
+        // at C = 1 a warm-up as long as the others' would take minutes: as many orders as it measures
+        int warmup = Math.min(Integer.parseInt(args.getOrDefault("warmup-orders", "2000")),
+                concurrency == 1 ? orders : Integer.MAX_VALUE);
+        if (warmup > 0) {
+            // a fresh JVM runs interpreted code at first: a small batch through the whole loop
+            // first, so that the numbers are those of the bridge as it runs for hours
+            System.out.printf("throughput: %s: warm-up, %d orders%n", name, warmup);
+            standIns.dropWithdrawals("warmup.csv", "WARMUP", warmup);
+            Instant until = Instant.now().plus(Duration.ofMinutes(10));
+            while (finalOrders(standIns) < warmup && Instant.now().isBefore(until) && bridge.process.isAlive()) {
+                Thread.sleep(200);
+            }
+            standIns.sandbox.restartSubmissionSpan();
+        }
+        int before = standIns.sandbox.totalSubmissions();
+        long finalBefore = finalOrders(standIns);
         System.out.printf("throughput: %s: %d orders, C=%d, L=%dms, -Xmx%s%n", name, orders, concurrency, latency, heap);
         Instant dropped = Instant.now();
         standIns.dropWithdrawals(name + ".csv", name.toUpperCase(), orders);
-        String intakeLine = bridge.awaitLog("lines,", Duration.ofMinutes(10));
+        String intakeLine = bridge.awaitLog(name + ".csv): ", Duration.ofMinutes(10));
         double intakeRate = Double.NaN;
         if (intakeLine != null) {
             Matcher m = INTAKE.matcher(intakeLine);
@@ -135,7 +152,7 @@ public final class ThroughputHarness {
         }
         double secondsToFinal = Double.NaN;
         if (untilFinal) {
-            while (((Number) standIns.erp.stats().get("distinctFinalOrders")).longValue() < orders
+            while (finalOrders(standIns) < finalBefore + orders
                     && Duration.between(dropped, Instant.now()).toMinutes() < 30 && bridge.process.isAlive()) {
                 Thread.sleep(200);
             }
@@ -143,17 +160,21 @@ public final class ThroughputHarness {
         } else {
             // a steady stretch of submission is enough to measure its rate
             Instant until = Instant.now().plusSeconds(30);
-            while (Instant.now().isBefore(until) && standIns.sandbox.totalSubmissions() < orders) {
+            while (Instant.now().isBefore(until) && standIns.sandbox.totalSubmissions() - before < orders) {
                 Thread.sleep(200);
             }
         }
-        int submitted = standIns.sandbox.totalSubmissions();
+        int submitted = standIns.sandbox.totalSubmissions() - before;
         double span = standIns.sandbox.submissionSpan().toNanos() / 1e9;
         double submitRate = submitted > 1 && span > 0 ? (submitted - 1) / span : Double.NaN;
         long rss = bridge.peakRssMiB();
         bridge.stop();
         standIns.close();
         return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss);
+    }
+
+    private static long finalOrders(StandIns standIns) {
+        return ((Number) standIns.erp.stats().get("distinctFinalOrders")).longValue();
     }
 
     /** The largest heap occupancy any GC saw before collecting, from the bridge's GC log. */

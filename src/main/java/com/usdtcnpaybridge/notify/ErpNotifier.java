@@ -35,6 +35,26 @@ public class ErpNotifier {
 
     /** One delivery attempt; the outcome is recorded on the event row. */
     public void deliver(OutboxEvent event) {
+        deliverAll(List.of(event));
+    }
+
+    /**
+     * Delivers claimed events one after another, then records every outcome in one commit (see
+     * {@link OutboxStore#recordAll}): a delivery is never recorded before it happened.
+     */
+    public void deliverAll(List<OutboxEvent> events) {
+        List<Runnable> outcomes = new java.util.ArrayList<>(events.size());
+        try {
+            for (OutboxEvent event : events) {
+                outcomes.add(attempt(event));
+            }
+        } finally {
+            outbox.recordAll(() -> outcomes.forEach(Runnable::run));
+        }
+    }
+
+    /** Sends one event; returns how to record what happened. */
+    private Runnable attempt(OutboxEvent event) {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(URI.create(props.url()))
                 .timeout(props.timeout())
@@ -48,9 +68,8 @@ public class ErpNotifier {
         try {
             HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
             if (response.statusCode() / 100 == 2) {
-                outbox.markDelivered(event.id());
                 LOG.debug("Event {} ({}) delivered to the ERP", event.id(), event.type());
-                return;
+                return () -> outbox.markDelivered(event.id());
             }
             error = "HTTP " + response.statusCode();
         } catch (java.io.IOException e) {
@@ -63,7 +82,9 @@ public class ErpNotifier {
         if (backoff.compareTo(props.maxBackoff()) > 0) {
             backoff = props.maxBackoff();
         }
-        outbox.markFailed(event.id(), error, props.maxAttempts(), backoff);
         LOG.warn("Event {} ({}) not delivered: {} (attempt {})", event.id(), event.type(), error, event.attempts() + 1);
+        String failure = error;
+        Duration wait = backoff;
+        return () -> outbox.markFailed(event.id(), failure, props.maxAttempts(), wait);
     }
 }

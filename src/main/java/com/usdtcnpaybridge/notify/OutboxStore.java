@@ -29,7 +29,11 @@ public class OutboxStore {
     private final ObjectMapper mapper;
     private final Clock clock;
 
+    private final org.springframework.transaction.support.TransactionTemplate tx;
+
     public OutboxStore(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
+        this.tx = new org.springframework.transaction.support.TransactionTemplate(
+                new org.springframework.jdbc.datasource.DataSourceTransactionManager(jdbc.getDataSource()));
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.clock = clock;
@@ -110,16 +114,42 @@ public class OutboxStore {
      */
     public List<OutboxEvent> claimDue(int limit, Duration lease) {
         Instant now = clock.instant();
-        List<OutboxEvent> due = jdbc.query("SELECT id, event_type, batch_id, payload, attempts, next_attempt_at FROM outbox_event"
-                + " WHERE state = 'PENDING' AND next_attempt_at <= ? ORDER BY next_attempt_at FETCH FIRST " + limit + " ROWS ONLY",
-                (rs, i) -> new Object[] {new OutboxEvent(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                        rs.getInt(5)), rs.getTimestamp(6)},
-                Timestamp.from(now)).stream()
-                .filter(row -> jdbc.update("UPDATE outbox_event SET next_attempt_at = ? WHERE id = ? AND state = 'PENDING'"
-                        + " AND next_attempt_at = ?", Timestamp.from(now.plus(lease)), ((OutboxEvent) row[0]).id(), row[1]) == 1)
-                .map(row -> (OutboxEvent) row[0])
-                .toList();
-        return due;
+        List<Object[]> due = jdbc.query("SELECT id, event_type, batch_id, payload, attempts, next_attempt_at FROM outbox_event"
+                + " WHERE state = 'PENDING' AND next_attempt_at <= ? ORDER BY state, next_attempt_at FETCH FIRST " + limit
+                + " ROWS ONLY", (rs, i) -> new Object[] {new OutboxEvent(rs.getString(1), rs.getString(2), rs.getLong(3),
+                        rs.getString(4), rs.getInt(5)), rs.getTimestamp(6)},
+                Timestamp.from(now));
+        if (due.isEmpty()) {
+            return List.of();
+        }
+        // the claims share one commit
+        Timestamp until = Timestamp.from(now.plus(lease));
+        int[] updated = inOneTransaction(() -> jdbc.batchUpdate("UPDATE outbox_event SET next_attempt_at = ? WHERE id = ?"
+                + " AND state = 'PENDING' AND next_attempt_at = ?", due.stream()
+                        .map(row -> new Object[] {until, ((OutboxEvent) row[0]).id(), row[1]}).toList()));
+        List<OutboxEvent> claimed = new java.util.ArrayList<>(due.size());
+        for (int i = 0; i < due.size(); i++) {
+            if (updated[i] == 1 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
+                claimed.add((OutboxEvent) due.get(i)[0]);
+            }
+        }
+        return claimed;
+    }
+
+    /**
+     * Records the outcomes of several deliveries in one commit. A crash before it leaves those
+     * events PENDING, to be delivered again once their claim's lease runs out: delivery is at
+     * least once, and the ERP deduplicates on X-Bridge-Event-Id.
+     */
+    public void recordAll(Runnable outcomes) {
+        inOneTransaction(() -> {
+            outcomes.run();
+            return null;
+        });
+    }
+
+    private <T> T inOneTransaction(java.util.function.Supplier<T> work) {
+        return tx.execute(status -> work.get());
     }
 
     public void markDelivered(String id) {

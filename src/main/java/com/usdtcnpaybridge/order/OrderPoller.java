@@ -61,29 +61,58 @@ public class OrderPoller {
 
     /** Queries one order and records what the platform says. */
     public void poll(long orderId) {
-        Optional<PaymentOrder> found = orders.find(orderId);
-        if (found.isEmpty() || !OrderState.POLLED.contains(found.get().state())) {
-            return;
+        pollAll(List.of(orderId));
+    }
+
+    /**
+     * Queries a group of orders one after another, then records every answer in one commit. An
+     * answer lost to a crash before that commit changes nothing: the order is still open, and
+     * due again when its claim's lease runs out.
+     */
+    public void pollAll(List<Long> orderIds) {
+        List<PaymentOrder> open = orders.findAll(orderIds).stream()
+                .filter(o -> OrderState.POLLED.contains(o.state())).toList();
+        List<PlatformAnswer> answers = new java.util.ArrayList<>(open.size());
+        try {
+            for (PaymentOrder order : open) {
+                answers.add(inContext(order, () -> platform.query(order.kind(), order.orderNo())));
+            }
+        } finally {
+            orders.atomically(() -> {
+                for (int i = 0; i < answers.size(); i++) {
+                    PaymentOrder order = open.get(i);
+                    PlatformAnswer answer = answers.get(i);
+                    inContext(order, () -> {
+                        record(order, answer);
+                        return null;
+                    });
+                }
+            });
         }
-        PaymentOrder order = found.get();
+    }
+
+    private static <T> T inContext(PaymentOrder order, java.util.function.Supplier<T> work) {
         MDC.put("batchId", Long.toString(order.batchId()));
         MDC.put("orderNo", order.orderNo());
         try {
-            PlatformAnswer answer = platform.query(order.kind(), order.orderNo());
-            Instant now = clock.instant();
-            Instant next = now.plus(props.poll().intervalFor(order.submittedAt() == null ? Duration.ZERO
-                    : Duration.between(order.submittedAt(), now)));
-            switch (answer.outcome()) {
-                case ACCEPTED -> apply(order, platform.detail(order.kind(), answer), next);
-                case NOT_FOUND -> notFound(order, answer, now, next);
-                default -> {
-                    orders.transition(order, order.state(), order.state(), set(Column.NEXT_ACTION_AT, next));
-                    LOG.warn("Query of order {} failed ({}); asking again later", order.orderNo(), answer.describe());
-                }
-            }
+            return work.get();
         } finally {
             MDC.remove("batchId");
             MDC.remove("orderNo");
+        }
+    }
+
+    private void record(PaymentOrder order, PlatformAnswer answer) {
+        Instant now = clock.instant();
+        Instant next = now.plus(props.poll().intervalFor(order.submittedAt() == null ? Duration.ZERO
+                : Duration.between(order.submittedAt(), now)));
+        switch (answer.outcome()) {
+            case ACCEPTED -> apply(order, platform.detail(order.kind(), answer), next);
+            case NOT_FOUND -> notFound(order, answer, now, next);
+            default -> {
+                orders.transition(order, order.state(), order.state(), set(Column.NEXT_ACTION_AT, next));
+                LOG.warn("Query of order {} failed ({}); asking again later", order.orderNo(), answer.describe());
+            }
         }
     }
 

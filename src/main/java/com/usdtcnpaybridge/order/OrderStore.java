@@ -71,6 +71,18 @@ public class OrderStore {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.id = ?", MAPPER, id).stream().findFirst();
     }
 
+    /** These orders, in the order of {@code ids}; ids with no order are left out. */
+    public List<PaymentOrder> findAll(List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, PaymentOrder> byId = new java.util.HashMap<>();
+        String marks = ids.stream().map(x -> "?").collect(Collectors.joining(","));
+        jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.id IN (" + marks + ")", MAPPER, ids.toArray())
+                .forEach(o -> byId.put(o.id(), o));
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
+    }
+
     public Optional<PaymentOrder> findByOrderNo(String orderNo) {
         return jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.order_key = ?", MAPPER, orderNo)
                 .stream().findFirst();
@@ -225,19 +237,8 @@ public class OrderStore {
                 claimed.add(ids.get(i));
             }
         }
-        if (claimed.isEmpty()) {
-            return List.of();
-        }
-        Map<Long, PaymentOrder> byId = new java.util.HashMap<>();
-        String marks = claimed.stream().map(x -> "?").collect(Collectors.joining(","));
-        jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.id IN (" + marks + ")", MAPPER,
-                claimed.toArray()).forEach(o -> byId.put(o.id(), o));
-        List<PaymentOrder> orders = new ArrayList<>(claimed.size());
-        for (long id : claimed) {
-            PaymentOrder order = byId.get(id);
-            orders.add(order);
-            metrics.orderSubmitted(order.kind());
-        }
+        List<PaymentOrder> orders = findAll(claimed);
+        orders.forEach(order -> metrics.orderSubmitted(order.kind()));
         return orders;
     }
 

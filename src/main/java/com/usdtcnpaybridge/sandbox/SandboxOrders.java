@@ -73,6 +73,12 @@ final class SandboxOrders {
         lastSubmissionNanos.accumulateAndGet(now, Math::max);
     }
 
+    /** Starts measuring the submission span afresh (a benchmark's measured stretch after its warm-up). */
+    void restartSubmissionSpan() {
+        firstSubmissionNanos.set(0);
+        lastSubmissionNanos.set(0);
+    }
+
     /** Nanoseconds between the first and the last submission seen (0 with fewer than two). */
     long submissionSpanNanos() {
         long first = firstSubmissionNanos.get();

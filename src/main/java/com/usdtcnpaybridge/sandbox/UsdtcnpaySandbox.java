@@ -166,6 +166,11 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     }
 
     /** Time between the first and the last submission this sandbox saw: a throughput yardstick. */
+    /** Forgets the submissions seen so far for {@link #submissionSpan()} (counts are kept). */
+    public void restartSubmissionSpan() {
+        orders.restartSubmissionSpan();
+    }
+
     public java.time.Duration submissionSpan() {
         return java.time.Duration.ofNanos(orders.submissionSpanNanos());
     }
