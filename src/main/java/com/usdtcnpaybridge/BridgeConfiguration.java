@@ -107,7 +107,7 @@ public class BridgeConfiguration {
     @Bean
     OrderSubmitter orderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens tokens,
             SubmitProperties props, ObjectMapper mapper, Clock clock) {
-        return new OrderSubmitter(orders, platform, tokens, props.submit(), mapper, clock);
+        return new OrderSubmitter(orders, platform, tokens, props.submit(), props.poll().firstQuery(), mapper, clock);
     }
 
     @Bean
@@ -142,10 +142,15 @@ public class BridgeConfiguration {
         return repository;
     }
 
-    /** Threads that send orders in parallel (the submit route's split). */
+    /**
+     * Threads that send orders in parallel (the submit route's split): a quarter more than the
+     * sends allowed in flight ({@code bridge.submit.concurrency}, which the submitter enforces), so
+     * that while some threads claim or record, the others keep every slot to the platform busy.
+     */
     @Bean(destroyMethod = "shutdown")
     ExecutorService submitPool(SubmitProperties props) {
-        return Executors.newFixedThreadPool(props.submit().concurrency(), named("submit"));
+        int inFlight = props.submit().concurrency();
+        return Executors.newFixedThreadPool(inFlight + Math.max(1, inFlight / 4), named("submit"));
     }
 
     /** Threads that query orders in parallel (the poll route's split). */

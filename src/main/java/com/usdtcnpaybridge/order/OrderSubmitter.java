@@ -34,10 +34,25 @@ public class OrderSubmitter {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final SubmitRateLimiter rateLimiter;
+    private final java.util.concurrent.Semaphore inFlight;
 
+    private final Duration firstQueryAfter;
+
+    /** A submitter whose accepted orders are due for their first query at once. */
     public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
             SubmitProperties.Submit policy, ObjectMapper mapper, Clock clock) {
+        this(orders, platform, callbacks, policy, Duration.ZERO, mapper, clock);
+    }
+
+    /**
+     * @param firstQueryAfter how long after the platform took an order it is first queried
+     *                        ({@link SubmitProperties.Poll#firstQuery()})
+     */
+    public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
+            SubmitProperties.Submit policy, Duration firstQueryAfter, ObjectMapper mapper, Clock clock) {
+        this.firstQueryAfter = firstQueryAfter;
         this.rateLimiter = new SubmitRateLimiter(policy.rateLimit());
+        this.inFlight = new java.util.concurrent.Semaphore(Math.max(1, policy.concurrency()), true);
         this.orders = orders;
         this.platform = platform;
         this.callbacks = callbacks;
@@ -107,13 +122,20 @@ public class OrderSubmitter {
         }
     }
 
-    /** Sends one order this caller has claimed; the caller records the answer. */
+    /**
+     * Sends one order this caller has claimed; the caller records the answer. At most
+     * {@code concurrency} sends are in flight at once, whichever threads or routes make them: the
+     * submit pool has a few threads more than that, so that claiming and recording (database
+     * work) never leaves a slot to the platform idle.
+     */
     private PlatformAnswer send(PaymentOrder order) {
         MDC.put("batchId", Long.toString(order.batchId()));
         MDC.put("orderNo", order.orderNo());
+        inFlight.acquireUninterruptibly();
         try {
             return platform.submit(order.kind(), request(order));
         } finally {
+            inFlight.release();
             MDC.remove("batchId");
             MDC.remove("orderNo");
         }
@@ -143,7 +165,7 @@ public class OrderSubmitter {
                         .asText(null);
                 orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTED, set(
                         Column.PLATFORM_ORDER_NO, platformNo, Column.PLATFORM_DATA, data,
-                        Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now, Column.REASON, null));
+                        Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now.plus(firstQueryAfter), Column.REASON, null));
                 LOG.info("Order {} ({} {} to {}) accepted by the platform", order.orderNo(), order.kind(),
                         order.amount(), Masking.account(order.account()));
             }

@@ -29,10 +29,21 @@ public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll p
      * @param batchSize orders one poll cycle takes at most
      * @param backoffAfter an order open longer than this is polled half as often, again for each
      *                     further period, up to {@code maxInterval}
+     * @param firstQueryAfter how long after the platform took an order it is first asked about it;
+     *                     null (the default): one {@code interval}. Asked at once, the platform only
+     *                     says it is reviewing the order, and during a month-end submission that
+     *                     useless call would come on top of every send. A platform callback still
+     *                     has the order queried at once.
      */
     public record Poll(@DefaultValue("5s") Duration interval, @DefaultValue("500") int batchSize,
             @DefaultValue("4") int concurrency, @DefaultValue("10m") Duration backoffAfter,
-            @DefaultValue("60s") Duration maxInterval, @DefaultValue("60s") Duration claimLease) {
+            @DefaultValue("60s") Duration maxInterval, @DefaultValue("60s") Duration claimLease,
+            Duration firstQueryAfter) {
+
+        /** When an order the platform just took is first queried, counted from then. */
+        public Duration firstQuery() {
+            return firstQueryAfter != null ? firstQueryAfter : interval;
+        }
 
         /** The wait before the next query of an order that has been open for {@code age}. */
         public Duration intervalFor(Duration age) {

@@ -67,6 +67,20 @@ final class SandboxHttpHandler implements HttpHandler {
 
     @Override
     public void handle(HttpExchange exchange) {
+        boolean api = normalize(exchange.getRequestURI().getPath()).startsWith("/api/");
+        if (api) {
+            orders.callStarted();
+        }
+        try {
+            handleCall(exchange);
+        } finally {
+            if (api) {
+                orders.callEnded();
+            }
+        }
+    }
+
+    private void handleCall(HttpExchange exchange) {
         String path = normalize(exchange.getRequestURI().getPath());
         SandboxReply reply;
         boolean api = path.startsWith("/api/");

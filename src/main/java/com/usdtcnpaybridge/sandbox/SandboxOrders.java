@@ -73,6 +73,22 @@ final class SandboxOrders {
         lastSubmissionNanos.accumulateAndGet(now, Math::max);
     }
 
+    private final AtomicInteger callsInFlight = new AtomicInteger();
+    private final AtomicInteger maxCallsInFlight = new AtomicInteger();
+
+    void callStarted() {
+        maxCallsInFlight.accumulateAndGet(callsInFlight.incrementAndGet(), Math::max);
+    }
+
+    void callEnded() {
+        callsInFlight.decrementAndGet();
+    }
+
+    /** The most API calls (of any kind) that were ever being answered at once. */
+    int maxCallsInFlight() {
+        return maxCallsInFlight.get();
+    }
+
     /** Starts measuring the submission span afresh (a benchmark's measured stretch after its warm-up). */
     void restartSubmissionSpan() {
         firstSubmissionNanos.set(0);

@@ -166,6 +166,11 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     }
 
     /** Time between the first and the last submission this sandbox saw: a throughput yardstick. */
+    /** The most API calls that were ever being answered at once: what a client's concurrency limit let through. */
+    public int maxCallsInFlight() {
+        return orders.maxCallsInFlight();
+    }
+
     /** Forgets the submissions seen so far for {@link #submissionSpan()} (counts are kept). */
     public void restartSubmissionSpan() {
         orders.restartSubmissionSpan();

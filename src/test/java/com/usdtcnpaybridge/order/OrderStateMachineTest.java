@@ -29,17 +29,18 @@ class OrderStateMachineTest {
     UsdtcnpaySandbox sandbox;
     OrderSubmitter submitter;
     OrderPoller poller;
+    PlatformClient client;
     final SubmitProperties props = new SubmitProperties(
             new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100, 2, 0),
             new SubmitProperties.Poll(Duration.ZERO, 100, 4, Duration.ofMinutes(10), Duration.ofSeconds(60),
-                    Duration.ofSeconds(60)));
+                    Duration.ofSeconds(60), null));
 
     @BeforeEach
     void start() {
         sandbox = new UsdtcnpaySandbox(SandboxSettings.defaults().withPort(0).withCredentials("ak", "sk")
                 .withWithdrawTimeline(Duration.ofHours(1), Duration.ofHours(1), 0));
         sandbox.start();
-        PlatformClient client = new PlatformClient(new PlatformProperties(sandbox.baseUrl(), "ak", "sk",
+        client = new PlatformClient(new PlatformProperties(sandbox.baseUrl(), "ak", "sk",
                 Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(5), "millis", List.of("2004"),
                 List.of("2002"), List.of("1002")), new ObjectMapper(), clock);
         PlatformCallbackTokens tokens = new PlatformCallbackTokens("http://localhost:8080/platform/callback", "k");
@@ -89,6 +90,50 @@ class OrderStateMachineTest {
         assertThat(List.of(db.stateOf("GA-1"), db.stateOf("GA-2"), db.stateOf("GA-3")))
                 .containsOnly(OrderState.SUBMITTED);
         assertThat(sandbox.totalSubmissions()).isEqualTo(3);
+    }
+
+    @Test
+    void moreThreadsThanTheConcurrencyNeverHaveMoreSendsInFlight() throws Exception {
+        List<String> numbers = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            numbers.add("CC-" + i);
+        }
+        long batch = db.withdrawals("inflight.csv", numbers.toArray(String[]::new));
+        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        SubmitProperties.Submit two = new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 2, 100, 2, 0);
+        PlatformClient client = new PlatformClient(new PlatformProperties(sandbox.baseUrl(), "ak", "sk",
+                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(5), "millis", List.of("2004"),
+                List.of("2002"), List.of("1002")), new ObjectMapper(), clock);
+        OrderSubmitter limited = new OrderSubmitter(db.orders, client,
+                new PlatformCallbackTokens("http://localhost/cb", "k"), two, new ObjectMapper(), clock);
+        sandbox.configureFaults(java.util.Map.of("latencyMillis", 150));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        List<Future<?>> all = new ArrayList<>();
+        for (int g = 0; g < 4; g++) {
+            List<Long> group = ids.subList(g * 3, g * 3 + 3);
+            all.add(pool.submit(() -> limited.submitAll(group)));
+        }
+        for (Future<?> f : all) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(sandbox.totalSubmissions()).isEqualTo(12);
+        assertThat(sandbox.maxCallsInFlight()).isEqualTo(2);
+    }
+
+    @Test
+    void anAcceptedOrderIsFirstQueriedOnlyAfterTheFirstQueryDelay() {
+        db.withdrawals("first.csv", "FQ-1");
+        long id = db.orders.findByOrderNo("FQ-1").orElseThrow().id();
+        OrderSubmitter patient = new OrderSubmitter(db.orders, client, new PlatformCallbackTokens("http://localhost/cb", "k"),
+                props.submit(), Duration.ofHours(1), new ObjectMapper(), clock);
+        patient.submit(id);
+        assertThat(db.stateOf("FQ-1")).isEqualTo(OrderState.SUBMITTED);
+        Instant due = db.jdbc.queryForObject("SELECT next_action_at FROM payment_order WHERE id = ?",
+                java.sql.Timestamp.class, id).toInstant();
+        assertThat(due).isBetween(Instant.now().plus(Duration.ofMinutes(59)), Instant.now().plus(Duration.ofMinutes(61)));
+        assertThat(poller.dueOrders()).isEmpty();
+        assertThat(sandbox.totalSubmissions()).isEqualTo(1);
     }
 
     @Test
@@ -222,7 +267,8 @@ class OrderStateMachineTest {
     @Test
     void ordersOpenLongArePolledLessOften() {
         SubmitProperties.Poll poll = new SubmitProperties.Poll(Duration.ofSeconds(5), 100, 4, Duration.ofMinutes(10),
-                Duration.ofSeconds(60), Duration.ofSeconds(60));
+                Duration.ofSeconds(60), Duration.ofSeconds(60), null);
+        assertThat(poll.firstQuery()).isEqualTo(Duration.ofSeconds(5));
         assertThat(poll.intervalFor(Duration.ofMinutes(3))).isEqualTo(Duration.ofSeconds(5));
         assertThat(poll.intervalFor(Duration.ofMinutes(12))).isEqualTo(Duration.ofSeconds(10));
         assertThat(poll.intervalFor(Duration.ofMinutes(25))).isEqualTo(Duration.ofSeconds(20));
