@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Asks the platform about open orders and maps its {@code zt} to our states. For an order still
@@ -75,30 +74,16 @@ public class OrderPoller {
         List<PlatformAnswer> answers = new java.util.ArrayList<>(open.size());
         try {
             for (PaymentOrder order : open) {
-                answers.add(inContext(order, () -> platform.query(order.kind(), order.orderNo())));
+                answers.add(OrderLogContext.with(order, () -> platform.query(order.kind(), order.orderNo())));
             }
         } finally {
             orders.atomically(() -> {
                 for (int i = 0; i < answers.size(); i++) {
                     PaymentOrder order = open.get(i);
                     PlatformAnswer answer = answers.get(i);
-                    inContext(order, () -> {
-                        record(order, answer);
-                        return null;
-                    });
+                    OrderLogContext.with(order, () -> record(order, answer));
                 }
             });
-        }
-    }
-
-    private static <T> T inContext(PaymentOrder order, java.util.function.Supplier<T> work) {
-        MDC.put("batchId", Long.toString(order.batchId()));
-        MDC.put("orderNo", order.orderNo());
-        try {
-            return work.get();
-        } finally {
-            MDC.remove("batchId");
-            MDC.remove("orderNo");
         }
     }
 

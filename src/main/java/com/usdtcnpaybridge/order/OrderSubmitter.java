@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Sends one order to the platform, at most once per claim: the order is claimed
@@ -85,7 +84,9 @@ public class OrderSubmitter {
             // whatever was answered is recorded, even when a later send threw
             orders.atomically(() -> {
                 for (int i = 0; i < answers.size(); i++) {
-                    record(claimed.get(i), answers.get(i));
+                    PaymentOrder order = claimed.get(i);
+                    PlatformAnswer answer = answers.get(i);
+                    OrderLogContext.with(order, () -> record(order, answer));
                 }
             });
         }
@@ -118,7 +119,8 @@ public class OrderSubmitter {
         rateLimiter.acquire();
         for (PaymentOrder order : orders.claimOrders(List.of(orderId),
                 clock.instant().plus(policy.unknownOutcomeGrace()))) {
-            record(order, send(order));
+            PlatformAnswer answer = send(order);
+            OrderLogContext.with(order, () -> record(order, answer));
         }
     }
 
@@ -129,16 +131,14 @@ public class OrderSubmitter {
      * work) never leaves a slot to the platform idle.
      */
     private PlatformAnswer send(PaymentOrder order) {
-        MDC.put("batchId", Long.toString(order.batchId()));
-        MDC.put("orderNo", order.orderNo());
-        inFlight.acquireUninterruptibly();
-        try {
-            return platform.submit(order.kind(), request(order));
-        } finally {
-            inFlight.release();
-            MDC.remove("batchId");
-            MDC.remove("orderNo");
-        }
+        return OrderLogContext.with(order, () -> {
+            inFlight.acquireUninterruptibly();
+            try {
+                return platform.submit(order.kind(), request(order));
+            } finally {
+                inFlight.release();
+            }
+        });
     }
 
     private ObjectNode request(PaymentOrder order) {
