@@ -67,6 +67,10 @@ public class BatchStore {
      * batches used, and its sendable lines take their order number as the unique order key, so no
      * later batch can take them. Rejected lines get their final event in the same transaction.
      *
+     * <p>Reading, validating and checking run on a thread of their own, a few chunks ahead of the
+     * inserts (which stay on the caller's thread, in its transaction): the database is never kept
+     * waiting for the file, and the file never runs more than {@value #CHUNKS_AHEAD} chunks ahead.
+     *
      * @param lines    hands every validated line to its argument, in input order; may throw
      *                 {@link BatchRejectedException} to refuse the file, which rolls everything back
      * @param tokenFor the per-order token for the platform's callback URLs
@@ -88,33 +92,147 @@ public class BatchStore {
                 return ps;
             }, key);
             long batchId = key.getKeyAs(Number.class).longValue();
-            List<OrderLine> chunk = new ArrayList<>(INSERT_CHUNK);
-            // orderNo -> first line that may send it; the file's orders themselves are never held
-            Map<String, Integer> firstLine = new HashMap<>();
-            int[] count = {0, 0};
-            lines.forEach(line -> {
-                OrderLine checked = line;
-                if (checked.accepted()) {
-                    Integer first = firstLine.putIfAbsent(checked.orderNo(), checked.lineNo());
-                    if (first != null) {
-                        checked = checked.reject("orderNo repeated within the file (first on line " + first + ")");
-                    }
+            int lineCount = 0;
+            int accepted = 0;
+            try (ChunkReader chunks = new ChunkReader(lines, tokenFor)) {
+                for (Chunk chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
+                    insert(batchId, kind, chunk, now);
+                    lineCount += chunk.lines().size();
+                    accepted += chunk.accepted();
                 }
-                chunk.add(checked);
-                count[0]++;
-                if (chunk.size() == INSERT_CHUNK) {
-                    count[1] += insert(batchId, kind, chunk, now, tokenFor);
-                    chunk.clear();
-                }
-            });
-            count[1] += insert(batchId, kind, chunk, now, tokenFor);
-            int accepted = count[1];
-            jdbc.update("UPDATE batch SET line_count = ?, accepted_count = ? WHERE id = ?", count[0], accepted, batchId);
-            if (accepted < count[0]) {
+            }
+            jdbc.update("UPDATE batch SET line_count = ?, accepted_count = ? WHERE id = ?", lineCount, accepted, batchId);
+            if (accepted < lineCount) {
                 orders.forEachOfBatch(batchId, OrderState.REJECTED_INVALID, o -> outbox.addOrderFinal(o, fileName));
             }
-            return new Stored(batchId, count[0], accepted);
+            return new Stored(batchId, lineCount, accepted);
         });
+    }
+
+    /** Lines ready to insert: checked, with the callback token of each sendable one (else null). */
+    private record Chunk(List<OrderLine> lines, List<String> tokens, int accepted) {
+    }
+
+    private static final int CHUNKS_AHEAD = 4;
+
+    /**
+     * Reads the lines on a thread of its own and hands them over in checked chunks. A failure
+     * there (a refused file, a read error) is thrown by {@link #next()}; closing stops the thread.
+     */
+    private final class ChunkReader implements AutoCloseable {
+        private final java.util.concurrent.BlockingQueue<Object> ready =
+                new java.util.concurrent.ArrayBlockingQueue<>(CHUNKS_AHEAD);
+        private final Object end = new Object();
+        private final Thread thread;
+        private volatile boolean stopped;
+        private volatile Throwable failure;
+
+        ChunkReader(LineSource lines, Function<String, String> tokenFor) {
+            thread = new Thread(() -> {
+                try {
+                    // orderNo -> first line that may send it; the file's orders themselves are never held
+                    Map<String, Integer> firstLine = new HashMap<>();
+                    List<OrderLine> chunk = new ArrayList<>(INSERT_CHUNK);
+                    lines.forEach(line -> {
+                        OrderLine checked = line;
+                        if (checked.accepted()) {
+                            Integer first = firstLine.putIfAbsent(checked.orderNo(), checked.lineNo());
+                            if (first != null) {
+                                checked = checked.reject("orderNo repeated within the file (first on line " + first + ")");
+                            }
+                        }
+                        chunk.add(checked);
+                        if (chunk.size() == INSERT_CHUNK) {
+                            hand(check(chunk, tokenFor));
+                            chunk.clear();
+                        }
+                    });
+                    if (!chunk.isEmpty()) {
+                        hand(check(chunk, tokenFor));
+                    }
+                    hand(end);
+                } catch (Stopped e) {
+                    // the inserting side gave up first; nothing to hand over
+                } catch (Throwable e) {
+                    failure = e;
+                    try {
+                        hand(end);
+                    } catch (Stopped ignored) {
+                        // gave up meanwhile
+                    }
+                }
+            }, "intake-reader");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Waits for space: the reader never runs more than {@value #CHUNKS_AHEAD} chunks ahead. */
+        private void hand(Object item) {
+            try {
+                while (!ready.offer(item, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (stopped) {
+                        throw new Stopped();
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new Stopped();
+            }
+        }
+
+        /** The next checked chunk, or null after the last; throws what the reading thread threw. */
+        Chunk next() {
+            Object item;
+            try {
+                item = ready.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading the batch", e);
+            }
+            if (item != end) {
+                return (Chunk) item;
+            }
+            Throwable e = failure;
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e instanceof Error err) {
+                throw err;
+            }
+            if (e != null) {
+                throw new IllegalStateException(e);
+            }
+            return null;
+        }
+
+        @Override
+        public void close() {
+            stopped = true;
+            ready.clear();
+            try {
+                thread.join(java.time.Duration.ofSeconds(30).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Thrown on the reading thread to stop it when the inserting side has given up. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Refuses the lines whose orderNo an earlier batch used, and draws the tokens of those that may be sent. */
+    private Chunk check(List<OrderLine> chunk, Function<String, String> tokenFor) {
+        Set<String> used = new HashSet<>(orders.existingOrderNos(chunk.stream().filter(OrderLine::accepted)
+                .map(OrderLine::orderNo).toList()));
+        List<OrderLine> lines = chunk.stream()
+                .map(l -> l.accepted() && used.contains(l.orderNo()) ? l.reject("orderNo already used by an earlier batch") : l)
+                .toList();
+        List<String> tokens = lines.stream().map(l -> l.accepted() ? tokenFor.apply(l.orderNo()) : null).toList();
+        return new Chunk(lines, tokens, (int) lines.stream().filter(OrderLine::accepted).count());
     }
 
     /** The same for lines already in a list. */
@@ -136,22 +254,15 @@ public class BatchStore {
 
     private static final int INSERT_CHUNK = 1000;
 
-    /** Inserts one chunk of lines, refusing those whose orderNo an earlier batch used; returns how many may be sent. */
-    private int insert(long batchId, OrderKind kind, List<OrderLine> chunk, Timestamp now,
-            Function<String, String> tokenFor) {
-        if (chunk.isEmpty()) {
-            return 0;
-        }
-        Set<String> used = new HashSet<>(orders.existingOrderNos(chunk.stream().filter(OrderLine::accepted)
-                .map(OrderLine::orderNo).toList()));
-        List<OrderLine> lines = chunk.stream()
-                .map(l -> l.accepted() && used.contains(l.orderNo()) ? l.reject("orderNo already used by an earlier batch") : l)
-                .toList();
-        // order_key is unique across batches: from this insert on, no other batch can take these numbers
+    /** Inserts one checked chunk; order_key is unique across batches: from here on, no other batch can take these numbers. */
+    private void insert(long batchId, OrderKind kind, Chunk chunk, Timestamp now) {
+        List<OrderLine> lines = chunk.lines();
+        java.util.concurrent.atomic.AtomicInteger row = new java.util.concurrent.atomic.AtomicInteger();
         jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
                 + " category, bank_channel, payee_name, account, state, reason, callback_token, next_action_at,"
                 + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines,
                 lines.size(), (ps, l) -> {
+                    String token = chunk.tokens().get(row.getAndIncrement());
                     ps.setLong(1, batchId);
                     ps.setInt(2, l.lineNo());
                     ps.setString(3, kind.name());
@@ -165,12 +276,11 @@ public class BatchStore {
                     ps.setString(11, cut(l.account(), 255));
                     ps.setString(12, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
                     ps.setString(13, cut(l.rejection(), 1000));
-                    ps.setString(14, l.accepted() ? tokenFor.apply(l.orderNo()) : null);
+                    ps.setString(14, token);
                     ps.setTimestamp(15, l.accepted() ? now : null);
                     ps.setTimestamp(16, now);
                     ps.setTimestamp(17, now);
                 });
-        return (int) lines.stream().filter(OrderLine::accepted).count();
     }
 
     /**
