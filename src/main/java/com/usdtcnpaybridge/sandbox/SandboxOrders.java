@@ -76,8 +76,16 @@ final class SandboxOrders {
     private final AtomicInteger callsInFlight = new AtomicInteger();
     private final AtomicInteger maxCallsInFlight = new AtomicInteger();
 
+    private final AtomicInteger callsStarted = new AtomicInteger();
+
     void callStarted() {
+        callsStarted.incrementAndGet();
         maxCallsInFlight.accumulateAndGet(callsInFlight.incrementAndGet(), Math::max);
+    }
+
+    /** API calls of any kind received so far (counted as they arrive, before any latency). */
+    int callsStarted() {
+        return callsStarted.get();
     }
 
     void callEnded() {

@@ -166,6 +166,11 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     }
 
     /** Time between the first and the last submission this sandbox saw: a throughput yardstick. */
+    /** API calls of any kind received so far, counted as they arrive (before the configured latency). */
+    public int apiCalls() {
+        return orders.callsStarted();
+    }
+
     /** The most API calls that were ever being answered at once: what a client's concurrency limit let through. */
     public int maxCallsInFlight() {
         return orders.maxCallsInFlight();

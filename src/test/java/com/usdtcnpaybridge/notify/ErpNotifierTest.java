@@ -48,6 +48,36 @@ class ErpNotifierTest {
     }
 
     @Test
+    void aGroupsOutcomesAreRecordedTogetherAfterItsDeliveries() throws Exception {
+        for (String name : List.of("g1", "g2", "g3")) {
+            db.batches.finish(db.withdrawals(name + ".csv", name.toUpperCase() + "-1"), "outbox/" + name + ".result.csv");
+        }
+        // an ERP that notes, as each event arrives, how many events are already recorded delivered
+        List<Integer> deliveredOnArrival = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/erp/callbacks", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            deliveredOnArrival.add(db.jdbc.queryForObject(
+                    "SELECT COUNT(*) FROM outbox_event WHERE state = 'DELIVERED'", Integer.class));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            ErpNotifier n = notifier("erp-secret", server.getAddress().getPort(), 3);
+            List<OutboxStore.OutboxEvent> due = n.claimDue();
+            assertThat(due).hasSize(3);
+            n.deliverAll(due);
+        } finally {
+            server.stop(0);
+        }
+        assertThat(deliveredOnArrival).containsExactly(0, 0, 0);
+        assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE state = 'DELIVERED'", Integer.class))
+                .isEqualTo(3);
+    }
+
+    @Test
     void deliversEachEventSignedAndOnlyOnce() {
         long batch = db.withdrawals("n1.csv", "N1-1", "N1-2");
         db.batches.finish(batch, "outbox/n1.result.csv");

@@ -93,6 +93,28 @@ class OrderStateMachineTest {
     }
 
     @Test
+    void aPollGroupsAnswersAreRecordedTogetherAfterItsQueries() throws Exception {
+        long batch = db.withdrawals("pollgroup.csv", "PG-1", "PG-2");
+        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        submitter.submitAll(ids);
+        assertThat(db.stateOf("PG-1")).isEqualTo(OrderState.SUBMITTED);
+        sandbox.configureFaults(java.util.Map.of("latencyMillis", 300));
+        int before = sandbox.apiCalls();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        Future<?> polled = pool.submit(() -> poller.pollAll(ids));
+        // PG-2's query arrives only after PG-1's answer came back to us
+        Instant until = Instant.now().plusSeconds(20);
+        while (sandbox.apiCalls() < before + 2 && Instant.now().isBefore(until)) {
+            Thread.sleep(5);
+        }
+        assertThat(sandbox.apiCalls()).isEqualTo(before + 2);
+        assertThat(db.stateOf("PG-1")).isEqualTo(OrderState.SUBMITTED);
+        polled.get();
+        pool.shutdown();
+        assertThat(List.of(db.stateOf("PG-1"), db.stateOf("PG-2"))).containsOnly(OrderState.UNDER_REVIEW);
+    }
+
+    @Test
     void moreThreadsThanTheConcurrencyNeverHaveMoreSendsInFlight() throws Exception {
         List<String> numbers = new ArrayList<>();
         for (int i = 1; i <= 12; i++) {
