@@ -54,8 +54,8 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    OutboxStore outboxStore(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
-        return new OutboxStore(jdbc, mapper, clock);
+    OutboxStore outboxStore(JdbcTemplate jdbc, TransactionTemplate tx, ObjectMapper mapper, Clock clock) {
+        return new OutboxStore(jdbc, tx, mapper, clock);
     }
 
     @Bean

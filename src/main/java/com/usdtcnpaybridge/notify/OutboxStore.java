@@ -31,9 +31,9 @@ public class OutboxStore {
 
     private final org.springframework.transaction.support.TransactionTemplate tx;
 
-    public OutboxStore(JdbcTemplate jdbc, ObjectMapper mapper, Clock clock) {
-        this.tx = new org.springframework.transaction.support.TransactionTemplate(
-                new org.springframework.jdbc.datasource.DataSourceTransactionManager(jdbc.getDataSource()));
+    public OutboxStore(JdbcTemplate jdbc, org.springframework.transaction.support.TransactionTemplate tx,
+            ObjectMapper mapper, Clock clock) {
+        this.tx = tx;
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.clock = clock;

@@ -4,11 +4,11 @@ import java.util.function.Supplier;
 import org.slf4j.MDC;
 
 /** Puts an order's batch id and order number on every log line written while it is worked on. */
-final class OrderLogContext {
+public final class OrderLogContext {
     private OrderLogContext() {
     }
 
-    static <T> T with(PaymentOrder order, Supplier<T> work) {
+    public static <T> T with(PaymentOrder order, Supplier<T> work) {
         MDC.put("batchId", Long.toString(order.batchId()));
         MDC.put("orderNo", order.orderNo());
         try {
@@ -19,7 +19,7 @@ final class OrderLogContext {
         }
     }
 
-    static void with(PaymentOrder order, Runnable work) {
+    public static void with(PaymentOrder order, Runnable work) {
         with(order, () -> {
             work.run();
             return null;

@@ -9,7 +9,6 @@ import java.security.MessageDigest;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * The platform's calls on the {@code successUrl}/{@code failUrl} we handed it. A call is only a
@@ -65,27 +64,26 @@ public class PlatformCallbackHandler {
             return FORBIDDEN;
         }
         PaymentOrder order = found.get();
-        MDC.put("batchId", Long.toString(order.batchId()));
-        MDC.put("orderNo", order.orderNo());
-        try {
-            if (orders.takeCallback(orderNo, outcome)) {
-                LOG.info("Platform callback ({}) for order {}: it will be queried at the next poll cycle", outcome,
-                        orderNo);
-                return DUE_NOW;
-            }
-            OrderState state = orders.findByOrderNo(orderNo).map(PaymentOrder::state).orElse(order.state());
-            if (state == OrderState.NEW || state == OrderState.SUBMITTING) {
-                LOG.info("Platform callback ({}) for order {} while it is {}: asked to call again", outcome, orderNo,
-                        state);
-                return NOT_YET;
-            }
-            LOG.warn("Platform callback ({}) for order {} refused as a replay: the order is {}{}", outcome, orderNo, state,
-                    state.isTerminal() ? "" : " and its callback was already taken");
-            return FORBIDDEN;
-        } finally {
-            MDC.remove("batchId");
-            MDC.remove("orderNo");
+        return com.usdtcnpaybridge.order.OrderLogContext.with(order, () -> take(order, outcome));
+    }
+
+    /** Makes a verified callback's order due now, once; what to answer the platform. */
+    private int take(PaymentOrder order, String outcome) {
+        String orderNo = order.orderNo();
+        if (orders.takeCallback(orderNo, outcome)) {
+            LOG.info("Platform callback ({}) for order {}: it will be queried at the next poll cycle", outcome,
+                    orderNo);
+            return DUE_NOW;
         }
+        OrderState state = orders.findByOrderNo(orderNo).map(PaymentOrder::state).orElse(order.state());
+        if (state == OrderState.NEW || state == OrderState.SUBMITTING) {
+            LOG.info("Platform callback ({}) for order {} while it is {}: asked to call again", outcome, orderNo,
+                    state);
+            return NOT_YET;
+        }
+        LOG.warn("Platform callback ({}) for order {} refused as a replay: the order is {}{}", outcome, orderNo, state,
+                state.isTerminal() ? "" : " and its callback was already taken");
+        return FORBIDDEN;
     }
 
     /** The one {@code token} parameter of a raw query string; null when absent or given twice. */

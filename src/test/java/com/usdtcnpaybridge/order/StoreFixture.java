@@ -25,7 +25,7 @@ public final class StoreFixture {
         Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
         jdbc = new JdbcTemplate(ds);
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
-        outbox = new OutboxStore(jdbc, new ObjectMapper(), clock);
+        outbox = new OutboxStore(jdbc, tx, new ObjectMapper(), clock);
         orders = new OrderStore(jdbc, tx, outbox, clock);
         batches = new BatchStore(jdbc, tx, orders, outbox, clock);
     }
