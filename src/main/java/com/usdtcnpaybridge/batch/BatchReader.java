@@ -13,8 +13,8 @@ public interface BatchReader {
 
     /**
      * The same, handed to {@code sink} one line at a time. This default reads the whole file
-     * first (XML files are bounded by {@code erp.files.max-bytes}); CSV, the format of
-     * month-end files, and JSON stream.
+     * first (XML and JSON files are bounded by {@code erp.files.max-bytes}); CSV, the format of
+     * month-end files, streams.
      */
     default void read(java.io.InputStream in, OrderKind kind, java.util.function.Consumer<RawLine> sink)
             throws java.io.IOException {
