@@ -66,13 +66,38 @@ final class StandIns implements AutoCloseable {
     Path dropWithdrawals(String name, String prefix, int orders) throws IOException {
         Path inbox = sftpRoot.resolve("inbox/withdrawals");
         Path temp = inbox.resolve("." + name + ".part");
+        String format = name.substring(name.lastIndexOf('.') + 1);
         try (var out = Files.newBufferedWriter(temp)) {
-            out.write("orderNo,amount,category,bankChannel,name,account\n");
+            switch (format) {
+                case "json" -> out.write("{\"orders\":[\n");
+                case "xml" -> out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<withdrawals>\n");
+                default -> out.write("orderNo,amount,category,bankChannel,name,account\n");
+            }
             for (int i = 1; i <= orders; i++) {
                 boolean bank = i % 2 == 0;
-                out.write(String.format("%s-%07d,%d,%s,%s,收款人%d,%s%n", prefix, i, 100 * (1 + i % 50), bank ? "0" : "1",
-                        bank ? Integer.toString(1 + i % 20) : "", i,
-                        bank ? String.format("62220202%011d", i) : "payee" + i + "@example.com"));
+                String orderNo = String.format("%s-%07d", prefix, i);
+                String amount = Integer.toString(100 * (1 + i % 50));
+                String category = bank ? "0" : "1";
+                String channel = bank ? Integer.toString(1 + i % 20) : "";
+                String payee = "收款人" + i;
+                String account = bank ? String.format("62220202%011d", i) : "payee" + i + "@example.com";
+                switch (format) {
+                    case "json" -> out.write(String.format("%s{\"orderNo\":\"%s\",\"amount\":%s,\"category\":%s,"
+                            + "\"bankChannel\":%s,\"name\":\"%s\",\"account\":\"%s\"}%n", i == 1 ? "" : ",", orderNo,
+                            amount, category, bank ? channel : "null", payee, account));
+                    case "xml" -> out.write(String.format("<order><orderNo>%s</orderNo><amount>%s</amount><category>%s"
+                            + "</category>%s<name>%s</name><account>%s</account></order>%n", orderNo, amount, category,
+                            bank ? "<bankChannel>" + channel + "</bankChannel>" : "", payee, account));
+                    default -> out.write(String.format("%s,%s,%s,%s,%s,%s%n", orderNo, amount, category, channel, payee,
+                            account));
+                }
+            }
+            switch (format) {
+                case "json" -> out.write("]}\n");
+                case "xml" -> out.write("</withdrawals>\n");
+                default -> {
+                    // CSV has no closing part
+                }
             }
         }
         Path file = inbox.resolve(name);

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *
  * <p>Arguments: {@code --jar --project --workdir [--orders 200000] [--latency-ms 50]
  * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300] [--warmup-orders 2000]
- * [--only scale|loop] [--jvm "<options for the bridge's JVM>"] [--db-url ...] [--h2-options ...]}.
+ * [--only scale|loop] [--format csv|xml|json] [--jvm "<options for the bridge's JVM>"] [--db-url ...]
+ * [--h2-options ...]}.
  */
 public final class ThroughputHarness {
     private static final Pattern INTAKE = Pattern.compile("(\\d+) lines, .* stored in (\\d+) ms");
@@ -141,8 +142,10 @@ public final class ThroughputHarness {
         long finalBefore = finalOrders(standIns);
         System.out.printf("throughput: %s: %d orders, C=%d, L=%dms, -Xmx%s%n", name, orders, concurrency, latency, heap);
         Instant dropped = Instant.now();
-        standIns.dropWithdrawals(name + ".csv", name.toUpperCase(), orders);
-        String intakeLine = bridge.awaitLog(name + ".csv): ", Duration.ofMinutes(10));
+        // --format csv|xml|json: the measured file's format (the warm-up is CSV)
+        String file = name + "." + args.getOrDefault("format", "csv");
+        standIns.dropWithdrawals(file, name.toUpperCase(), orders);
+        String intakeLine = bridge.awaitLog(file + "): ", Duration.ofMinutes(10));
         double intakeRate = Double.NaN;
         if (intakeLine != null) {
             Matcher m = INTAKE.matcher(intakeLine);
