@@ -127,13 +127,8 @@ public class OutboxStore {
         int[] updated = inOneTransaction(() -> jdbc.batchUpdate("UPDATE outbox_event SET next_attempt_at = ? WHERE id = ?"
                 + " AND state = 'PENDING' AND next_attempt_at = ?", due.stream()
                         .map(row -> new Object[] {until, ((OutboxEvent) row[0]).id(), row[1]}).toList()));
-        List<OutboxEvent> claimed = new java.util.ArrayList<>(due.size());
-        for (int i = 0; i < due.size(); i++) {
-            if (updated[i] == 1 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
-                claimed.add((OutboxEvent) due.get(i)[0]);
-            }
-        }
-        return claimed;
+        return com.usdtcnpaybridge.order.CompareAndSet.won(due.stream().map(row -> (OutboxEvent) row[0]).toList(),
+                updated);
     }
 
     /**

@@ -190,14 +190,7 @@ public class OrderStore {
         int[] updated = jdbc.batchUpdate("UPDATE payment_order SET next_action_at = ?, polls = polls + 1 WHERE id = ?"
                 + " AND next_action_at = ?",
                 due.stream().map(row -> new Object[] {until, row[0], row[1]}).toList());
-        List<Long> claimed = new ArrayList<>(due.size());
-        for (int i = 0; i < due.size(); i++) {
-            // some drivers answer SUCCESS_NO_INFO (-2) for a batched row: that is a success too
-            if (updated[i] == 1 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
-                claimed.add((Long) due.get(i)[0]);
-            }
-        }
-        return claimed;
+        return CompareAndSet.won(due.stream().map(row -> (Long) row[0]).toList(), updated);
     }
 
     /**
@@ -231,13 +224,7 @@ public class OrderStore {
         int[] updated = tx.execute(status -> jdbc.batchUpdate("UPDATE payment_order SET state = 'SUBMITTING',"
                 + " attempts = attempts + 1, next_action_at = ?, not_found_answers = 0, updated_at = ? WHERE id = ?"
                 + " AND state = 'NEW'", ids.stream().map(id -> new Object[] {after, now, id}).toList()));
-        List<Long> claimed = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            if (updated[i] == 1 || updated[i] == java.sql.Statement.SUCCESS_NO_INFO) {
-                claimed.add(ids.get(i));
-            }
-        }
-        List<PaymentOrder> orders = findAll(claimed);
+        List<PaymentOrder> orders = findAll(CompareAndSet.won(ids, updated));
         orders.forEach(order -> metrics.orderSubmitted(order.kind()));
         return orders;
     }
