@@ -311,12 +311,34 @@ public class BatchStore {
                 .toList();
     }
 
-    /** Open batches none of whose orders is still open. */
+    private static final String TERMINAL = java.util.Arrays.stream(OrderState.values()).filter(OrderState::isTerminal)
+            .map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+
+    /** The first line of a batch at or after a line that is not final (uq_order_line, no sort). */
+    public static final String FIRST_OPEN_LINE = "SELECT line_no FROM payment_order WHERE batch_id = ? AND line_no >= ?"
+            + " AND state NOT IN (" + TERMINAL + ") ORDER BY batch_id, line_no FETCH FIRST 1 ROW ONLY";
+
+    /** Per open batch, the first line that was still open when last looked at (lines before it are final). */
+    private final Map<Long, Integer> openFrom = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Open batches none of whose orders is still open. Each batch is walked in line order from the
+     * first line that was open last time: terminal states are never left, so the lines before it
+     * need no second look, and a month-end batch is walked about once over all the checks.
+     */
     public List<Long> readyToFinish() {
-        String terminal = java.util.Arrays.stream(OrderState.values()).filter(OrderState::isTerminal)
-                .map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
-        return jdbc.queryForList("SELECT b.id FROM batch b WHERE b.state = 'OPEN' AND NOT EXISTS (SELECT 1 FROM"
-                + " payment_order o WHERE o.batch_id = b.id AND o.state NOT IN (" + terminal + ")) ORDER BY b.id", Long.class);
+        List<Long> open = jdbc.queryForList("SELECT id FROM batch WHERE state = 'OPEN' ORDER BY id", Long.class);
+        openFrom.keySet().retainAll(new HashSet<>(open));
+        List<Long> ready = new ArrayList<>();
+        for (long id : open) {
+            List<Integer> firstOpen = jdbc.queryForList(FIRST_OPEN_LINE, Integer.class, id, openFrom.getOrDefault(id, 0));
+            if (firstOpen.isEmpty()) {
+                ready.add(id);
+            } else {
+                openFrom.put(id, firstOpen.get(0));
+            }
+        }
+        return ready;
     }
 
     /** Marks the batch finished and adds its event, once: false when another call got there first. */

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *
  * <p>Arguments: {@code --jar --project --workdir [--orders 200000] [--latency-ms 50]
  * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300] [--warmup-orders 2000]
+ * [--scale-warmup-orders 20000]
  * [--only scale|loop] [--format csv|xml|json] [--jvm "<options for the bridge's JVM>"] [--db-url ...]
  * [--h2-options ...]}.
  */
@@ -124,12 +125,15 @@ public final class ThroughputHarness {
         if (!bridge.awaitStarted(Duration.ofMinutes(3))) {
             throw new IllegalStateException("bridge did not start; see " + bridge.log());
         }
-        // at C = 1 a warm-up as long as the others' would take minutes: as many orders as it measures
-        int warmup = Math.min(Integer.parseInt(args.getOrDefault("warmup-orders", "2000")),
-                concurrency == 1 ? orders : Integer.MAX_VALUE);
+        // at C = 1 a warm-up as long as the others' would take minutes: as many orders as it measures.
+        // The scale run warms intake longer: C2 compiles H2's insert path only after some 10,000 rows.
+        boolean scale = !untilFinal;
+        int warmup = scale ? Integer.parseInt(args.getOrDefault("scale-warmup-orders", "20000"))
+                : Math.min(Integer.parseInt(args.getOrDefault("warmup-orders", "2000")),
+                        concurrency == 1 ? orders : Integer.MAX_VALUE);
         if (warmup > 0) {
-            // a fresh JVM runs interpreted code at first: a small batch through the whole loop
-            // first, so that the numbers are those of the bridge as it runs for hours
+            // a fresh JVM runs interpreted code at first: a batch through the whole loop first, so
+            // that the numbers are those of the bridge as it runs for hours
             System.out.printf("throughput: %s: warm-up, %d orders%n", name, warmup);
             standIns.dropWithdrawals("warmup.csv", "WARMUP", warmup);
             Instant until = Instant.now().plus(Duration.ofMinutes(10));

@@ -88,10 +88,23 @@ public class OrderStore {
                 .stream().findFirst();
     }
 
+    /**
+     * The orders of one batch, in input order. Ordered as uq_order_line (batch_id, line_no) is, so
+     * H2 reads them from that index instead of sorting the whole batch (ordering by line_no alone
+     * would sort). The condition on line_no (always true) keeps H2 from choosing the foreign key's
+     * index on batch_id alone, from which it would sort every line of the batch too.
+     */
+    public static final String OF_BATCH = "SELECT " + COLUMNS + " FROM payment_order o WHERE o.batch_id = ?"
+            + " AND o.line_no > 0";
+    public static final String ORDER_OF_BATCH = " ORDER BY o.batch_id, o.line_no";
+
+    /** One page of a batch's new orders after a line, in input order (uq_order_line, no sort). */
+    public static final String NEW_OF_BATCH_PAGE = "SELECT id, line_no FROM payment_order WHERE batch_id = ?"
+            + " AND line_no > ? AND state = 'NEW' ORDER BY batch_id, line_no FETCH FIRST 1000 ROWS ONLY";
+
     /** Every line of a batch in input order. */
     public List<PaymentOrder> ordersOfBatch(long batchId) {
-        return jdbc.query("SELECT " + COLUMNS + " FROM payment_order o WHERE o.batch_id = ? ORDER BY o.line_no",
-                MAPPER, batchId);
+        return jdbc.query(OF_BATCH + ORDER_OF_BATCH, MAPPER, batchId);
     }
 
     /**
@@ -99,8 +112,7 @@ public class OrderStore {
      * batch of any size is walked without holding it ({@code state} null: every state).
      */
     public void forEachOfBatch(long batchId, OrderState state, java.util.function.Consumer<PaymentOrder> each) {
-        String sql = "SELECT " + COLUMNS + " FROM payment_order o WHERE o.batch_id = ?"
-                + (state == null ? "" : " AND o.state = '" + state.name() + "'") + " ORDER BY o.line_no";
+        String sql = OF_BATCH + (state == null ? "" : " AND o.state = '" + state.name() + "'") + ORDER_OF_BATCH;
         jdbc.query(con -> {
             java.sql.PreparedStatement ps = con.prepareStatement(sql);
             ps.setFetchSize(1000);
@@ -111,23 +123,25 @@ public class OrderStore {
 
     /**
      * The new orders of a batch in input order, fetched a page at a time as the iterator is walked,
-     * so the submit route's split never holds every order id of a large batch.
+     * so the submit route's split never holds every order id of a large batch. Pages follow
+     * uq_order_line (batch_id, line_no), the one index by batch.
      */
     public java.util.Iterator<Long> newIdsOfBatch(long batchId) {
         return new java.util.Iterator<>() {
             private java.util.Iterator<Long> page = java.util.Collections.emptyIterator();
-            private long after = -1;
+            private int afterLine = 0;
             private boolean done;
 
             @Override
             public boolean hasNext() {
                 if (!page.hasNext() && !done) {
-                    List<Long> ids = jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = 'NEW'"
-                            + " AND id > ? ORDER BY id FETCH FIRST 1000 ROWS ONLY", Long.class, batchId, after);
+                    List<Long> ids = new ArrayList<>();
+                    jdbc.query(NEW_OF_BATCH_PAGE,
+                            (org.springframework.jdbc.core.RowCallbackHandler) rs -> {
+                                ids.add(rs.getLong(1));
+                                afterLine = rs.getInt(2);
+                            }, batchId, afterLine);
                     done = ids.size() < 1000;
-                    if (!ids.isEmpty()) {
-                        after = ids.get(ids.size() - 1);
-                    }
                     page = ids.iterator();
                 }
                 return page.hasNext();
@@ -157,7 +171,8 @@ public class OrderStore {
     }
 
     public List<Long> idsOfBatch(long batchId, OrderState state) {
-        return jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = ? ORDER BY line_no",
+        return jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = ?"
+                + " ORDER BY batch_id, line_no",
                 Long.class, batchId, state.name());
     }
 
