@@ -65,8 +65,9 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    BatchStore batchStore(JdbcTemplate jdbc, TransactionTemplate tx, OrderStore orders, OutboxStore outbox, Clock clock) {
-        return new BatchStore(jdbc, tx, orders, outbox, clock);
+    BatchStore batchStore(JdbcTemplate jdbc, TransactionTemplate tx, OrderStore orders, OutboxStore outbox, Clock clock,
+            SubmitProperties props) {
+        return new BatchStore(jdbc, tx, orders, outbox, clock, props.submit().sweepGrace());
     }
 
     @Bean

@@ -38,7 +38,19 @@ public class BatchStore {
     private final OutboxStore outbox;
     private final Clock clock;
 
+    private final java.time.Duration sweepGrace;
+
     public BatchStore(JdbcTemplate jdbc, TransactionTemplate tx, OrderStore orders, OutboxStore outbox, Clock clock) {
+        this(jdbc, tx, orders, outbox, clock, java.time.Duration.ZERO);
+    }
+
+    /**
+     * @param sweepGrace how long a stored order is left to its batch's own submission: its first
+     *                   {@code next_action_at}, before which the recovery sweep does not take it
+     */
+    public BatchStore(JdbcTemplate jdbc, TransactionTemplate tx, OrderStore orders, OutboxStore outbox, Clock clock,
+            java.time.Duration sweepGrace) {
+        this.sweepGrace = sweepGrace;
         this.jdbc = jdbc;
         this.tx = tx;
         this.orders = orders;
@@ -96,7 +108,7 @@ public class BatchStore {
             int accepted = 0;
             try (ChunkReader chunks = new ChunkReader(lines, tokenFor)) {
                 for (Chunk chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
-                    insert(batchId, kind, chunk, now);
+                    insert(batchId, kind, chunk, now, Timestamp.from(now.toInstant().plus(sweepGrace)));
                     lineCount += chunk.lines().size();
                     accepted += chunk.accepted();
                 }
@@ -255,7 +267,7 @@ public class BatchStore {
     private static final int INSERT_CHUNK = 1000;
 
     /** Inserts one checked chunk; order_key is unique across batches: from here on, no other batch can take these numbers. */
-    private void insert(long batchId, OrderKind kind, Chunk chunk, Timestamp now) {
+    private void insert(long batchId, OrderKind kind, Chunk chunk, Timestamp now, Timestamp sweepDue) {
         List<OrderLine> lines = chunk.lines();
         java.util.concurrent.atomic.AtomicInteger row = new java.util.concurrent.atomic.AtomicInteger();
         jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
@@ -277,7 +289,7 @@ public class BatchStore {
                     ps.setString(12, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
                     ps.setString(13, cut(l.rejection(), 1000));
                     ps.setString(14, token);
-                    ps.setTimestamp(15, l.accepted() ? now : null);
+                    ps.setTimestamp(15, l.accepted() ? sweepDue : null);
                     ps.setTimestamp(16, now);
                     ps.setTimestamp(17, now);
                 });

@@ -65,9 +65,20 @@ final class StandIns implements AutoCloseable {
     /** Writes a withdrawal batch of {@code orders} lines straight to disk and drops it in the inbox. */
     Path dropWithdrawals(String name, String prefix, int orders) throws IOException {
         Path inbox = sftpRoot.resolve("inbox/withdrawals");
-        Path temp = inbox.resolve("." + name + ".part");
+        Path temp = withdrawalFile(inbox.resolve("." + name + ".part"), name, prefix, orders);
+        Path file = inbox.resolve(name);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        return file;
+    }
+
+    /** Writes a withdrawal batch of {@code orders} lines to {@code target}, in the format its name says. */
+    static Path withdrawalFile(Path target, String prefix, int orders) throws IOException {
+        return withdrawalFile(target, target.getFileName().toString(), prefix, orders);
+    }
+
+    private static Path withdrawalFile(Path target, String name, String prefix, int orders) throws IOException {
         String format = name.substring(name.lastIndexOf('.') + 1);
-        try (var out = Files.newBufferedWriter(temp)) {
+        try (var out = Files.newBufferedWriter(target)) {
             switch (format) {
                 case "json" -> out.write("{\"orders\":[\n");
                 case "xml" -> out.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<withdrawals>\n");
@@ -100,9 +111,7 @@ final class StandIns implements AutoCloseable {
                 }
             }
         }
-        Path file = inbox.resolve(name);
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-        return file;
+        return target;
     }
 
     @Override

@@ -17,11 +17,15 @@ public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll p
      * @param rateLimit           orders sent per second at most by one instance (0: no limit)
      * @param notFoundConfirmations "order not found" answers, each {@code unknownOutcomeGrace} apart,
      *                            before an order whose send had an unknown outcome is sent again
+     * @param sweepGrace          how long a freshly stored order is left to its batch's own submission
+     *                            before the recovery sweep may send it: the sweep is for orders a
+     *                            crash left behind, not for a batch still committing or being
+     *                            acknowledged
      */
     public record Submit(@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration retryBackoff,
             @DefaultValue("30s") Duration unknownOutcomeGrace, @DefaultValue("4") int concurrency,
             @DefaultValue("500") int sweepLimit, @DefaultValue("2") int notFoundConfirmations,
-            @DefaultValue("0") double rateLimit) {
+            @DefaultValue("0") double rateLimit, @DefaultValue("30s") Duration sweepGrace) {
     }
 
     /**

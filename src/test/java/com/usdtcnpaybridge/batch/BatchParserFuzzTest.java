@@ -163,7 +163,7 @@ class BatchParserFuzzTest {
                     List.of("2002"), List.of("1002")), new ObjectMapper(), Clock.systemUTC());
             OrderSubmitter submitter = new OrderSubmitter(db.orders, client,
                     new PlatformCallbackTokens("http://localhost/cb", "k"),
-                    new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ofMinutes(1), 4, 100000, 2, 0),
+                    new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ofMinutes(1), 4, 100000, 2, 0, Duration.ZERO),
                     new ObjectMapper(), Clock.systemUTC());
             List<Long> ids = db.jdbc.queryForList("SELECT id FROM payment_order WHERE state = 'NEW'", Long.class);
             assertThat(ids).isNotEmpty();

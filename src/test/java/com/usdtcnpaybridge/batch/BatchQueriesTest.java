@@ -2,10 +2,13 @@ package com.usdtcnpaybridge.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.usdtcnpaybridge.MutableClock;
 import com.usdtcnpaybridge.order.OrderState;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.StoreFixture;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -82,5 +85,23 @@ class BatchQueriesTest {
         assertThat(db.batches.readyToFinish()).containsExactly(a, b);
         assertThat(db.batches.finish(b, "outbox/FIN-B.result.csv")).isTrue();
         assertThat(db.batches.readyToFinish()).containsExactly(a);
+    }
+
+    @Test
+    void aFreshBatchIsLeftToItsOwnSubmissionForTheSweepGrace() {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T00:00:00Z"));
+        StoreFixture graced = new StoreFixture(clock, Duration.ofSeconds(30));
+        long batch = graced.withdrawals("grace.csv", "GRACE-1", "GRACE-2");
+        // the recovery sweep does not take them while the batch is being acknowledged and submitted ...
+        assertThat(graced.orders.due(OrderState.NEW, 10)).isEmpty();
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(graced.orders.due(OrderState.NEW, 10)).isEmpty();
+        // ... while the batch's own submission takes them at once
+        List<Long> split = new ArrayList<>();
+        graced.orders.newIdsOfBatch(batch).forEachRemaining(split::add);
+        assertThat(split).hasSize(2);
+        // left behind (a crash before the split), they are the sweep's once the grace is over
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(graced.orders.due(OrderState.NEW, 10)).containsExactlyElementsOf(split);
     }
 }

@@ -31,7 +31,7 @@ class OrderStateMachineTest {
     OrderPoller poller;
     PlatformClient client;
     final SubmitProperties props = new SubmitProperties(
-            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100, 2, 0),
+            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100, 2, 0, Duration.ZERO),
             new SubmitProperties.Poll(Duration.ZERO, 100, 4, Duration.ofMinutes(10), Duration.ofSeconds(60),
                     Duration.ofSeconds(60), null));
 
@@ -122,7 +122,8 @@ class OrderStateMachineTest {
         }
         long batch = db.withdrawals("inflight.csv", numbers.toArray(String[]::new));
         List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
-        SubmitProperties.Submit two = new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 2, 100, 2, 0);
+        SubmitProperties.Submit two = new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 2, 100, 2, 0,
+                Duration.ZERO);
         PlatformClient client = new PlatformClient(new PlatformProperties(sandbox.baseUrl(), "ak", "sk",
                 Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(5), "millis", List.of("2004"),
                 List.of("2002"), List.of("1002")), new ObjectMapper(), clock);

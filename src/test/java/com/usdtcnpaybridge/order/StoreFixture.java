@@ -20,6 +20,11 @@ public final class StoreFixture {
     public final BatchStore batches;
 
     public StoreFixture(Clock clock) {
+        this(clock, java.time.Duration.ZERO);
+    }
+
+    /** With the batch store leaving fresh orders to their batch's submission for {@code sweepGrace}. */
+    public StoreFixture(Clock clock, java.time.Duration sweepGrace) {
         JdbcDataSource ds = new JdbcDataSource();
         ds.setURL("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
         Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
@@ -27,7 +32,7 @@ public final class StoreFixture {
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         outbox = new OutboxStore(jdbc, tx, new ObjectMapper(), clock);
         orders = new OrderStore(jdbc, tx, outbox, clock);
-        batches = new BatchStore(jdbc, tx, orders, outbox, clock);
+        batches = new BatchStore(jdbc, tx, orders, outbox, clock, sweepGrace);
     }
 
     /** Stores a withdrawal batch of Alipay orders with these numbers; returns the batch id. */
