@@ -26,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Intake alone, in one JVM: the same stores, validator and H2 settings as the bridge, no Camel, no
  * SFTP, no submission. Warms up with a few 20,000-line files, then stores one large file and prints
- * how long that took. A quick look at the database side of intake, with less noise than
+ * how long that took: intake's own log line (stored, as {@code bench/throughput} reports it) and the
+ * whole call (the acknowledgement built too). A quick look at the database side of intake, with less noise than
  * {@code bench/throughput}; run by {@code bench/intake}.
  *
  * <p>Arguments: {@code [--orders 200000] [--warmup-files 6] [--workdir bench/work/intake]
@@ -38,6 +39,9 @@ public final class IntakeHarness {
 
     public static void main(String[] argv) throws Exception {
         StandIns.quietLogs();
+        // its "Batch n (...): ... stored in <ms> ms" line: the time the bench/throughput table reports
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(BatchIntake.class))
+                .setLevel(ch.qos.logback.classic.Level.INFO);
         Map<String, String> args = StandIns.parse(argv);
         int orders = Integer.parseInt(args.getOrDefault("orders", "200000"));
         int warmups = Integer.parseInt(args.getOrDefault("warmup-files", "6"));
