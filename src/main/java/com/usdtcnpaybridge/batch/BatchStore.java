@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -37,7 +36,6 @@ public class BatchStore {
     private final OrderStore orders;
     private final OutboxStore outbox;
     private final Clock clock;
-
     private final java.time.Duration sweepGrace;
 
     public BatchStore(JdbcTemplate jdbc, TransactionTemplate tx, OrderStore orders, OutboxStore outbox, Clock clock) {
@@ -106,9 +104,11 @@ public class BatchStore {
             long batchId = key.getKeyAs(Number.class).longValue();
             int lineCount = 0;
             int accepted = 0;
+            // the recovery sweep leaves the new orders to this batch's own submission until then
+            Timestamp sweepDue = Timestamp.from(now.toInstant().plus(sweepGrace));
             try (ChunkReader chunks = new ChunkReader(lines, tokenFor)) {
                 for (Chunk chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
-                    insert(batchId, kind, chunk, now, Timestamp.from(now.toInstant().plus(sweepGrace)));
+                    insert(batchId, kind, chunk, now, sweepDue);
                     lineCount += chunk.lines().size();
                     accepted += chunk.accepted();
                 }
@@ -323,12 +323,9 @@ public class BatchStore {
                 .toList();
     }
 
-    private static final String TERMINAL = java.util.Arrays.stream(OrderState.values()).filter(OrderState::isTerminal)
-            .map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
-
     /** The first line of a batch at or after a line that is not final (uq_order_line, no sort). */
     public static final String FIRST_OPEN_LINE = "SELECT line_no FROM payment_order WHERE batch_id = ? AND line_no >= ?"
-            + " AND state NOT IN (" + TERMINAL + ") ORDER BY batch_id, line_no FETCH FIRST 1 ROW ONLY";
+            + " AND state NOT IN (" + OrderState.TERMINAL_SQL + ") ORDER BY batch_id, line_no FETCH FIRST 1 ROW ONLY";
 
     /** Per open batch, the first line that was still open when last looked at (lines before it are final). */
     private final Map<Long, Integer> openFrom = new java.util.concurrent.ConcurrentHashMap<>();

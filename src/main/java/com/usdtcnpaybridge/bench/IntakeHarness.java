@@ -27,8 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Intake alone, in one JVM: the same stores, validator and H2 settings as the bridge, no Camel, no
  * SFTP, no submission. Warms up with a few 20,000-line files, then stores one large file and prints
  * how long that took: intake's own log line (stored, as {@code bench/throughput} reports it) and the
- * whole call (the acknowledgement built too). A quick look at the database side of intake, with less noise than
- * {@code bench/throughput}; run by {@code bench/intake}.
+ * whole call (the acknowledgement built too). A quick look at the database side of intake, with
+ * less noise than {@code bench/throughput}; run by {@code bench/intake}.
  *
  * <p>Arguments: {@code [--orders 200000] [--warmup-files 6] [--workdir bench/work/intake]
  * [--h2-options ";K=V"]}.

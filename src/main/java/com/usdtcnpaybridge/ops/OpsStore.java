@@ -6,18 +6,15 @@ import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /** Read-only questions operators ask of the database; each is one query on indexed columns. */
 public class OpsStore {
-    private static final String TERMINAL = Arrays.stream(OrderState.values()).filter(OrderState::isTerminal)
-            .map(s -> "'" + s.name() + "'").collect(Collectors.joining(","));
+    private static final String TERMINAL = OrderState.TERMINAL_SQL;
 
     /** A batch whose result file is not written yet. */
     public record BatchInFlight(long batchId, String kind, String file, int lines, int finalLines, Instant storedAt) {

@@ -22,6 +22,10 @@ public enum OrderState {
     public static final Set<OrderState> POLLED = EnumSet.of(SUBMITTING, SUBMITTED, UNDER_REVIEW, IN_PROGRESS,
             AWAITING_PAYMENT, CONFIRMING);
 
+    /** The terminal states as a list of SQL literals, for {@code state IN (...)} / {@code NOT IN (...)}. */
+    public static final String TERMINAL_SQL = java.util.Arrays.stream(values()).filter(OrderState::isTerminal)
+            .map(s -> "'" + s.name() + "'").collect(java.util.stream.Collectors.joining(","));
+
     private final boolean terminal;
 
     OrderState(boolean terminal) {
