@@ -77,13 +77,7 @@ public class OrderPoller {
                 answers.add(OrderLogContext.with(order, () -> platform.query(order.kind(), order.orderNo())));
             }
         } finally {
-            orders.atomically(() -> {
-                for (int i = 0; i < answers.size(); i++) {
-                    PaymentOrder order = open.get(i);
-                    PlatformAnswer answer = answers.get(i);
-                    OrderLogContext.with(order, () -> record(order, answer));
-                }
-            });
+            orders.recordAll(open, answers, this::record);
         }
     }
 

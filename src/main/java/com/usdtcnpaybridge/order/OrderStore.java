@@ -250,6 +250,22 @@ public class OrderStore {
     }
 
     /**
+     * Records the answers a group got so far, each in its order's log context, all in one commit:
+     * {@code answers.get(i)} belongs to {@code group.get(i)}, and orders past the last answer (a
+     * later call threw) are left as they are.
+     */
+    public <A> void recordAll(List<PaymentOrder> group, List<A> answers,
+            java.util.function.BiConsumer<PaymentOrder, A> record) {
+        atomically(() -> {
+            for (int i = 0; i < answers.size(); i++) {
+                PaymentOrder order = group.get(i);
+                A answer = answers.get(i);
+                OrderLogContext.with(order, () -> record.accept(order, answer));
+            }
+        });
+    }
+
+    /**
      * Moves an order from one of {@code from} to {@code to}, setting {@code changes}; adds the
      * outbox event when {@code to} is terminal. Returns false (and changes nothing) when the order
      * was no longer in one of {@code from}.

@@ -82,13 +82,7 @@ public class OrderSubmitter {
             }
         } finally {
             // whatever was answered is recorded, even when a later send threw
-            orders.atomically(() -> {
-                for (int i = 0; i < answers.size(); i++) {
-                    PaymentOrder order = claimed.get(i);
-                    PlatformAnswer answer = answers.get(i);
-                    OrderLogContext.with(order, () -> record(order, answer));
-                }
-            });
+            orders.recordAll(claimed, answers, this::record);
         }
     }
 
