@@ -68,19 +68,32 @@ final class SandboxHttpHandler implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         boolean api = normalize(exchange.getRequestURI().getPath()).startsWith("/api/");
+        Runnable answering = () -> { };
         if (api) {
             orders.callStarted();
+            answering = once(orders::callEnded);
         }
         try {
-            handleCall(exchange);
+            handleCall(exchange, answering);
         } finally {
-            if (api) {
-                orders.callEnded();
-            }
+            answering.run();
         }
     }
 
-    private void handleCall(HttpExchange exchange) {
+    /**
+     * The call's in-flight count ends once, just before its answer leaves: a client that frees its
+     * slot on the answer and sends again at once must not find the previous call still counted.
+     */
+    private static Runnable once(Runnable action) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                action.run();
+            }
+        };
+    }
+
+    private void handleCall(HttpExchange exchange, Runnable answering) {
         String path = normalize(exchange.getRequestURI().getPath());
         SandboxReply reply;
         boolean api = path.startsWith("/api/");
@@ -95,18 +108,19 @@ final class SandboxHttpHandler implements HttpHandler {
                 switch (fault) {
                     case RESET -> {
                         // no answer at all: the client sees the connection closed under it
+                        answering.run();
                         exchange.close();
                         return;
                     }
                     case RATE_LIMIT -> {
                         exchange.getResponseHeaders().set("Retry-After", Long.toString(faults.retryAfterSeconds()));
-                        send(exchange, path, new SandboxReply(429, fallbackEnvelope(429, "请求过于频繁"), 429));
+                        send(exchange, path, answering, new SandboxReply(429, fallbackEnvelope(429, "请求过于频繁"), 429));
                         return;
                     }
                     case REVOKE_TOKEN -> tokens.revoke(exchange.getRequestHeaders().getFirst("AccessToken"));
                     default -> {
                         int status = Integer.parseInt(fault.name().substring(5));
-                        send(exchange, path, new SandboxReply(status, "<html><body>" + status + " Bad Gateway</body></html>",
+                        send(exchange, path, answering, new SandboxReply(status, "<html><body>" + status + " Bad Gateway</body></html>",
                                 status));
                         return;
                     }
@@ -127,7 +141,7 @@ final class SandboxHttpHandler implements HttpHandler {
             log.warn("sandbox failed handling {}", path, e);
             reply = new SandboxReply(500, fallbackEnvelope(500, "服务器内部错误"), 500);
         }
-        send(exchange, path, reply);
+        send(exchange, path, answering, reply);
     }
 
     private static void sleep(java.time.Duration delay) {
@@ -391,7 +405,8 @@ final class SandboxHttpHandler implements HttpHandler {
         }
     }
 
-    private static void send(HttpExchange exchange, String path, SandboxReply reply) {
+    private static void send(HttpExchange exchange, String path, Runnable answering, SandboxReply reply) {
+        answering.run();
         try {
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
