@@ -25,8 +25,13 @@ public final class StoreFixture {
 
     /** With the batch store leaving fresh orders to their batch's submission for {@code sweepGrace}. */
     public StoreFixture(Clock clock, java.time.Duration sweepGrace) {
+        this(clock, sweepGrace, "jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+    }
+
+    /** Over the H2 database at {@code url} (a file database, to see what its stores cost). */
+    public StoreFixture(Clock clock, java.time.Duration sweepGrace, String url) {
         JdbcDataSource ds = new JdbcDataSource();
-        ds.setURL("jdbc:h2:mem:store-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        ds.setURL(url);
         Flyway.configure().dataSource(ds).locations("classpath:db/migration", "classpath:db/vendor/h2").load().migrate();
         jdbc = new JdbcTemplate(ds);
         TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
