@@ -124,7 +124,8 @@ final class BatchText {
             consumed += bytes.position();
             bytes.compact();
             chars.flip();
-            while (chars.hasRemaining()) {
+            // the decoding checks every byte; for blankness the first character that is not blank settles it
+            while (!text && chars.hasRemaining()) {
                 char c = chars.get();
                 if (c != '\uFEFF' && !Character.isWhitespace(c)) {
                     text = true;
