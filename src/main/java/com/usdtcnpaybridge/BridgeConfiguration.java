@@ -3,6 +3,7 @@ package com.usdtcnpaybridge;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.usdtcnpaybridge.batch.BatchIntake;
 import com.usdtcnpaybridge.batch.BatchResults;
+import com.usdtcnpaybridge.batch.OutgoingFiles;
 import com.usdtcnpaybridge.batch.BatchStore;
 import com.usdtcnpaybridge.batch.BatchFileProperties;
 import com.usdtcnpaybridge.batch.BatchFormats;
@@ -98,11 +99,18 @@ public class BridgeConfiguration {
         return new BatchFormats(files.charset());
     }
 
+    /** Acknowledgements and result files are rendered under the local work directory, then sent. */
+    @Bean
+    OutgoingFiles outgoingFiles(@Value("${erp.sftp.local-work-directory}") String work) {
+        return new OutgoingFiles(java.nio.file.Path.of(work, ".outgoing"));
+    }
+
     @Bean
     BatchIntake batchIntake(BatchFormats formats, BatchFileProperties files, OrderRules rules, BatchStore batches,
             PlatformCallbackTokens tokens, @Value("${erp.sftp.outbox}") String outbox, Clock clock,
-            BridgeMetrics metrics) {
-        return new BatchIntake(formats, new OrderValidator(rules), batches, tokens, files, outbox, clock, metrics);
+            BridgeMetrics metrics, OutgoingFiles outgoing) {
+        return new BatchIntake(formats, new OrderValidator(rules), batches, tokens, files, outbox, clock, metrics,
+                outgoing);
     }
 
     @Bean
@@ -118,8 +126,8 @@ public class BridgeConfiguration {
 
     @Bean
     BatchResults batchResults(BatchStore batches, OrderStore orders, BatchFormats formats,
-            @Value("${erp.sftp.outbox}") String outbox, BridgeMetrics metrics) {
-        return new BatchResults(batches, orders, formats, outbox, metrics);
+            @Value("${erp.sftp.outbox}") String outbox, BridgeMetrics metrics, OutgoingFiles outgoing) {
+        return new BatchResults(batches, orders, formats, outbox, metrics, outgoing);
     }
 
     @Bean

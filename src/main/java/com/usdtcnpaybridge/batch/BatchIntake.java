@@ -31,10 +31,11 @@ public class BatchIntake {
 
     /**
      * What intake made of a file. {@code refusal} is set (and {@code batchId} null) when the file
-     * was refused as a whole; {@code ack} is the acknowledgement file to write as {@code ackFileName}.
+     * was refused as a whole; {@code ack} is the acknowledgement file to write as {@code ackFileName},
+     * rendered to local disk (read it once, as a stream).
      */
     public record IntakeResult(Long batchId, String fileName, int lines, int accepted, int rejected, String refusal,
-            String ackFileName, byte[] ack) {
+            String ackFileName, OutgoingFiles.OutgoingFile ack) {
         public boolean refused() {
             return refusal != null;
         }
@@ -48,11 +49,13 @@ public class BatchIntake {
     private final String outboxDir;
     private final Clock clock;
     private final BridgeMetrics metrics;
+    private final OutgoingFiles outgoing;
 
     public BatchIntake(BatchFormats formats, OrderValidator validator, BatchStore batches,
             PlatformCallbackTokens callbackTokens, BatchFileProperties limits, String outboxDir, Clock clock,
-            BridgeMetrics metrics) {
+            BridgeMetrics metrics, OutgoingFiles outgoing) {
         this.metrics = metrics;
+        this.outgoing = outgoing;
         this.formats = formats;
         this.validator = validator;
         this.batches = batches;
@@ -97,8 +100,8 @@ public class BatchIntake {
             String status = e instanceof DuplicateBatchException ? DUPLICATE_BATCH : FILE_REJECTED;
             batches.refuse(kind, fileName, status, e.getMessage(), outboxDir + "/" + ackName);
             LOG.warn("Batch file {} ({}) refused: {}", fileName, kind, e.getMessage());
-            byte[] ack = writer.write(List.of(new ResultRow(null, null, status, null, null, e.getMessage(),
-                    clock.instant().toString(), null, null)));
+            OutgoingFiles.OutgoingFile ack = outgoing.render(writer, List.of(new ResultRow(null, null, status, null,
+                    null, e.getMessage(), clock.instant().toString(), null, null))::forEach);
             return new IntakeResult(null, fileName, 0, 0, 0, e.getMessage(), ackName, ack);
         }
     }
@@ -140,7 +143,7 @@ public class BatchIntake {
         LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected, stored in {} ms", stored.batchId(), kind,
                 fileName, stored.lineCount(), accepted, rejected, (System.nanoTime() - started) / 1_000_000);
         return new IntakeResult(stored.batchId(), fileName, stored.lineCount(), accepted, rejected, null, ackName,
-                writer.write(rows -> ackRows(stored.batchId(), rows)));
+                outgoing.render(writer, rows -> ackRows(stored.batchId(), rows)));
     }
 
     /** What a pass over the file makes of it. */

@@ -21,9 +21,11 @@ public class BatchResults {
     private final BatchFormats formats;
     private final String outboxDir;
     private final BridgeMetrics metrics;
+    private final OutgoingFiles outgoing;
 
     public BatchResults(BatchStore batches, OrderStore orders, BatchFormats formats, String outboxDir,
-            BridgeMetrics metrics) {
+            BridgeMetrics metrics, OutgoingFiles outgoing) {
+        this.outgoing = outgoing;
         this.batches = batches;
         this.orders = orders;
         this.formats = formats;
@@ -45,10 +47,14 @@ public class BatchResults {
         return BatchFormat.resultFileName(batches.find(batchId).orElseThrow().fileName());
     }
 
-    public byte[] render(long batchId) {
+    /**
+     * The result file, rendered row by row from the database to local disk (a month-end batch is
+     * never held, as orders or as text), as a stream for the SFTP producer; closing it removes the
+     * local copy.
+     */
+    public java.io.InputStream render(long batchId) throws java.io.IOException {
         BatchStore.Batch batch = batches.find(batchId).orElseThrow();
-        // row by row from the database: a month-end batch is never held as orders
-        return formats.writer(BatchFormat.outputExtension(batch.fileName())).write(rows -> batches.forEachLine(batchId,
+        return outgoing.render(formats.writer(BatchFormat.outputExtension(batch.fileName())), rows -> batches.forEachLine(batchId,
                 o -> {
                     if (!o.state().isTerminal()) {
                         throw new IllegalStateException("batch " + batchId + " still has an open order on line "
@@ -57,7 +63,7 @@ public class BatchResults {
                     rows.accept(new ResultRow(o.orderNo(), o.amountForReport(), o.state().name(), o.platformOrderNo(),
                             o.platformStatus(), o.reason(), o.updatedAt() == null ? null : o.updatedAt().toString(),
                             o.payeeName(), o.platformData()));
-                }));
+                })).stream();
     }
 
     /** Closes the batch after its result file was written; raises the batch event once. */

@@ -1,7 +1,10 @@
 package com.usdtcnpaybridge.batch;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
-import java.util.List;
+import java.util.function.Consumer;
 
 /** Result and acknowledgement files as CSV, every cell made harmless for spreadsheets ({@link CsvCells}). */
 public class CsvResultWriter implements ResultWriter {
@@ -12,20 +15,15 @@ public class CsvResultWriter implements ResultWriter {
     }
 
     @Override
-    public byte[] write(List<ResultRow> rows) {
-        StringBuilder out = new StringBuilder(CsvCells.row(BatchFormat.RESULT_FIELDS));
-        for (ResultRow row : rows) {
-            out.append(CsvCells.row(row.cells()));
-        }
+    public void write(Consumer<Consumer<ResultRow>> rows, OutputStream out) throws IOException {
         // CSV has no escape for a character the ERP's charset cannot hold
-        return BatchText.encode(out.toString(), charset, cp -> "?");
-    }
-
-    @Override
-    public byte[] write(java.util.function.Consumer<java.util.function.Consumer<ResultRow>> rows) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        out.writeBytes(BatchText.encode(CsvCells.row(BatchFormat.RESULT_FIELDS), charset, cp -> "?"));
-        rows.accept(row -> out.writeBytes(BatchText.encode(CsvCells.row(row.cells()), charset, cp -> "?")));
-        return out.toByteArray();
+        out.write(BatchText.encode(CsvCells.row(BatchFormat.RESULT_FIELDS), charset, cp -> "?"));
+        rows.accept(row -> {
+            try {
+                out.write(BatchText.encode(CsvCells.row(row.cells()), charset, cp -> "?"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 }

@@ -1,18 +1,18 @@
 package com.usdtcnpaybridge.batch;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * Result and acknowledgement files as a JSON array of objects keyed by the result columns. The
- * platform's {@code data} is embedded as JSON when it is JSON.
+ * Result and acknowledgement files as a JSON array of objects keyed by the result columns, written
+ * a row at a time. The platform's {@code data} is embedded as JSON when it is JSON.
  */
 public class JsonResultWriter implements ResultWriter {
     private final Charset charset;
@@ -23,34 +23,48 @@ public class JsonResultWriter implements ResultWriter {
     }
 
     @Override
-    public byte[] write(List<ResultRow> rows) {
-        ArrayNode array = mapper.createArrayNode();
-        for (ResultRow row : rows) {
-            ObjectNode o = array.addObject();
-            List<String> cells = row.cells();
-            for (int i = 0; i < cells.size(); i++) {
-                String column = BatchFormat.RESULT_FIELDS.get(i);
-                String value = cells.get(i);
-                if (column.equals("data") && value != null) {
-                    o.set(column, dataNode(value));
-                } else {
-                    o.put(column, value);
+    public void write(Consumer<Consumer<ResultRow>> rows, OutputStream out) throws IOException {
+        // every character outside ASCII sits inside a JSON string, where \\uXXXX means the same
+        EncodedText text = new EncodedText(out, charset, cp -> {
+            StringBuilder escaped = new StringBuilder();
+            for (char c : Character.toChars(cp)) {
+                escaped.append(String.format("\\u%04x", (int) c));
+            }
+            return escaped.toString();
+        });
+        try (JsonGenerator json = mapper.writerWithDefaultPrettyPrinter().createGenerator(text)) {
+            json.writeStartArray();
+            rows.accept(row -> {
+                try {
+                    writeRow(json, row);
+                    json.flush();
+                    text.drain();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
+            });
+            json.writeEndArray();
+        }
+        text.write("\n");
+        text.drain();
+    }
+
+    private void writeRow(JsonGenerator json, ResultRow row) throws IOException {
+        json.writeStartObject();
+        List<String> cells = row.cells();
+        for (int i = 0; i < cells.size(); i++) {
+            String column = BatchFormat.RESULT_FIELDS.get(i);
+            String value = cells.get(i);
+            if (value == null) {
+                json.writeNullField(column);
+            } else if (column.equals("data")) {
+                json.writeFieldName(column);
+                json.writeTree(dataNode(value));
+            } else {
+                json.writeStringField(column, value);
             }
         }
-        try {
-            String json = mapper.writerWithDefaultPrettyPrinter().writeValueAsString(array) + "\n";
-            // every character outside ASCII sits inside a JSON string, where \\uXXXX means the same
-            return BatchText.encode(json, charset, cp -> {
-                StringBuilder escaped = new StringBuilder();
-                for (char c : Character.toChars(cp)) {
-                    escaped.append(String.format("\\u%04x", (int) c));
-                }
-                return escaped.toString();
-            });
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        json.writeEndObject();
     }
 
     private JsonNode dataNode(String value) {

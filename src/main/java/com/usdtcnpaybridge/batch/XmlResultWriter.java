@@ -1,15 +1,19 @@
 package com.usdtcnpaybridge.batch;
 
-import java.io.StringWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 
 /**
  * Result and acknowledgement files as XML: root {@code <results>}, one {@code <result>} per row
- * with one child element per column, written through the same StAX stack Jackson XML uses.
+ * with one child element per column, written through the same StAX stack Jackson XML uses, a row
+ * at a time.
  */
 public class XmlResultWriter implements ResultWriter {
     private final Charset charset;
@@ -20,31 +24,25 @@ public class XmlResultWriter implements ResultWriter {
     }
 
     @Override
-    public byte[] write(List<ResultRow> rows) {
-        StringWriter text = new StringWriter();
+    public void write(Consumer<Consumer<ResultRow>> rows, OutputStream out) throws IOException {
+        // non-ASCII appears only in text content, where a character reference means the same
+        EncodedText text = new EncodedText(out, charset, cp -> "&#x" + Integer.toHexString(cp) + ";");
         try {
             XMLStreamWriter xml = factory.createXMLStreamWriter(text);
             xml.writeStartDocument(charset.name(), "1.0");
             xml.writeCharacters("\n");
             xml.writeStartElement("results");
-            for (ResultRow row : rows) {
-                xml.writeCharacters("\n  ");
-                xml.writeStartElement("result");
-                List<String> cells = row.cells();
-                for (int i = 0; i < cells.size(); i++) {
-                    xml.writeCharacters("\n    ");
-                    String value = cells.get(i);
-                    if (value == null || value.isEmpty()) {
-                        xml.writeEmptyElement(BatchFormat.RESULT_FIELDS.get(i));
-                    } else {
-                        xml.writeStartElement(BatchFormat.RESULT_FIELDS.get(i));
-                        xml.writeCharacters(xmlSafe(value));
-                        xml.writeEndElement();
-                    }
+            rows.accept(row -> {
+                try {
+                    writeRow(xml, row);
+                    xml.flush();
+                    text.drain();
+                } catch (XMLStreamException e) {
+                    throw new IllegalStateException("cannot write XML result", e);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-                xml.writeCharacters("\n  ");
-                xml.writeEndElement();
-            }
+            });
             xml.writeCharacters("\n");
             xml.writeEndElement();
             xml.writeEndDocument();
@@ -53,8 +51,26 @@ public class XmlResultWriter implements ResultWriter {
             throw new IllegalStateException("cannot write XML result", e);
         }
         text.write("\n");
-        // non-ASCII appears only in text content, where a character reference means the same
-        return BatchText.encode(text.toString(), charset, cp -> "&#x" + Integer.toHexString(cp) + ";");
+        text.drain();
+    }
+
+    private static void writeRow(XMLStreamWriter xml, ResultRow row) throws XMLStreamException {
+        xml.writeCharacters("\n  ");
+        xml.writeStartElement("result");
+        List<String> cells = row.cells();
+        for (int i = 0; i < cells.size(); i++) {
+            xml.writeCharacters("\n    ");
+            String value = cells.get(i);
+            if (value == null || value.isEmpty()) {
+                xml.writeEmptyElement(BatchFormat.RESULT_FIELDS.get(i));
+            } else {
+                xml.writeStartElement(BatchFormat.RESULT_FIELDS.get(i));
+                xml.writeCharacters(xmlSafe(value));
+                xml.writeEndElement();
+            }
+        }
+        xml.writeCharacters("\n  ");
+        xml.writeEndElement();
     }
 
     /** Echoed input may hold control characters that XML 1.0 cannot carry at all. */

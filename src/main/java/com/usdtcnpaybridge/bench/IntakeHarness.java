@@ -69,7 +69,7 @@ public final class IntakeHarness {
                     new OrderValidator(new OrderRules(50000, 32, 64, 64)), batches,
                     new PlatformCallbackTokens("http://localhost/cb", "bench"),
                     new BatchFileProperties(StandardCharsets.UTF_8, 1L << 30, Math.max(orders, 20000)), "outbox",
-                    clock, BridgeMetrics.none());
+                    clock, BridgeMetrics.none(), new com.usdtcnpaybridge.batch.OutgoingFiles(dir.resolve("outgoing")));
             for (int i = 1; i <= warmups; i++) {
                 Path file = StandIns.withdrawalFile(dir.resolve("warmup-" + i + ".csv"), "WARMUP" + i, 20000);
                 double s = take(intake, file);
@@ -88,6 +88,11 @@ public final class IntakeHarness {
         BatchIntake.IntakeResult r = intake.intakeFile(file.toString(), file.getFileName().toString(), "WITHDRAWAL");
         if (r.refused()) {
             throw new IllegalStateException("refused: " + r.refusal());
+        }
+        try (java.io.InputStream ack = r.ack().stream()) {
+            ack.transferTo(java.io.OutputStream.nullOutputStream());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
         return (System.nanoTime() - started) / 1e9;
     }

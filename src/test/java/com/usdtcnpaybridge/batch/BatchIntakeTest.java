@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Test;
 
 /** Intake over a real (H2) database: what is stored, what is acknowledged, what the ERP will be told. */
 class BatchIntakeTest {
+    @org.junit.jupiter.api.io.TempDir
+    static java.nio.file.Path outgoing;
+
     final StoreFixture db = new StoreFixture(Clock.systemUTC());
     final BatchIntake intake = new BatchIntake(new BatchFormats(StandardCharsets.UTF_8),
             new OrderValidator(new OrderRules(50000, 32, 64, 64)), db.batches,
             new PlatformCallbackTokens("http://localhost/cb", "k"),
-            new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none());
+            new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none(),
+            new OutgoingFiles(outgoing));
 
     IntakeResult take(String name, String content, String kind) {
         return intake.intake(content.getBytes(StandardCharsets.UTF_8), name, kind);
@@ -39,7 +43,7 @@ class BatchIntakeTest {
         IntakeResult csv = take("c.csv", "orderNo,amount\nI-C1,100\nI-C2,150\n", "CHARGE");
         assertThat(csv.refused()).isFalse();
         assertThat(csv.ackFileName()).isEqualTo("c.ack.csv");
-        List<String> ack = new String(csv.ack(), StandardCharsets.UTF_8).lines().toList();
+        List<String> ack = new String(csv.ack().take(), StandardCharsets.UTF_8).lines().toList();
         assertThat(ack).hasSize(3);
         assertThat(ack.get(1)).startsWith("I-C1,100,ACCEPTED,,,,");
         assertThat(ack.get(2)).startsWith("I-C2,150,REJECTED_INVALID,,,amount must be a whole multiple of 100,");
@@ -47,7 +51,7 @@ class BatchIntakeTest {
         IntakeResult xml = take("x.xml", "<charges><order><orderNo>I-X1</orderNo><amount>200.00</amount></order>"
                 + "<order><orderNo>I-X2</orderNo><amount>0</amount></order></charges>", "CHARGE");
         assertThat(xml.ackFileName()).isEqualTo("x.ack.xml");
-        JsonNode xmlAck = new XmlMapper().readTree(xml.ack()).get("result");
+        JsonNode xmlAck = new XmlMapper().readTree(xml.ack().take()).get("result");
         assertThat(xmlAck.get(0).get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(xmlAck.get(0).get("amount").asText()).isEqualTo("200");
         assertThat(xmlAck.get(1).get("reason").asText()).isEqualTo("amount is zero");
@@ -55,7 +59,7 @@ class BatchIntakeTest {
         IntakeResult json = take("j.JSON", "{\"orders\":[{\"orderNo\":\"I-J1\",\"amount\":300},{\"orderNo\":\"I-J2\",\"amount\":60000}]}",
                 "CHARGE");
         assertThat(json.ackFileName()).isEqualTo("j.ack.json");
-        JsonNode jsonAck = new ObjectMapper().readTree(json.ack());
+        JsonNode jsonAck = new ObjectMapper().readTree(json.ack().take());
         assertThat(jsonAck.get(0).get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(jsonAck.get(1).get("reason").asText()).isEqualTo("amount above the maximum of 50000");
 
@@ -87,7 +91,7 @@ class BatchIntakeTest {
                 .isEqualTo("the file has more than 5 orders, the limit (erp.files.max-lines)");
         assertThat(take("batch.txt", "x", "CHARGE").ackFileName()).isEqualTo("batch.ack.csv");
         IntakeResult broken = take("broken.json", refused.get("broken.json"), "CHARGE");
-        JsonNode ack = new ObjectMapper().readTree(broken.ack());
+        JsonNode ack = new ObjectMapper().readTree(broken.ack().take());
         assertThat(ack).hasSize(1);
         assertThat(ack.get(0).get("status").asText()).isEqualTo("FILE_REJECTED");
         assertThat(ack.get(0).get("reason").asText()).isEqualTo("not well-formed JSON at line 1, column 33: "
@@ -112,7 +116,7 @@ class BatchIntakeTest {
         IntakeResult again = take("d.csv", content, "CHARGE");
         IntakeResult renamed = take("d-copy.csv", content, "CHARGE");
         assertThat(again.refusal()).isEqualTo("duplicate batch: same content as batch " + first.batchId() + " (d.csv)");
-        assertThat(new String(renamed.ack(), StandardCharsets.UTF_8)).contains(",DUPLICATE_BATCH,,,duplicate batch:");
+        assertThat(new String(renamed.ack().take(), StandardCharsets.UTF_8)).contains(",DUPLICATE_BATCH,,,duplicate batch:");
         assertThat(batches()).isEqualTo(1);
         assertThat(orders()).isEqualTo(1);
         // as a withdrawal batch the same bytes are another kind of batch, and fail on their own header
@@ -124,7 +128,7 @@ class BatchIntakeTest {
         take("first.csv", "orderNo,amount\nI-U1,100\n", "CHARGE");
         IntakeResult second = take("second.csv", "orderNo,amount\nI-U2,100\nI-U1,200\n", "CHARGE");
         assertThat(second.accepted()).isEqualTo(1);
-        assertThat(new String(second.ack(), StandardCharsets.UTF_8))
+        assertThat(new String(second.ack().take(), StandardCharsets.UTF_8))
                 .contains("I-U1,200,REJECTED_INVALID,,,orderNo already used by an earlier batch,");
         assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM payment_order WHERE order_no = 'I-U1' AND state = 'NEW'",
                 Integer.class)).isEqualTo(1);

@@ -104,13 +104,17 @@ class BatchParserFuzzTest {
         }
     }
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path outgoing;
+
     @Test
     void noRejectedLineIsEverStoredAsSendableOrSentAndNoRefusedFileStoresAnything() throws Exception {
         StoreFixture db = new StoreFixture(Clock.systemUTC());
         BatchIntake intake = new BatchIntake(new BatchFormats(StandardCharsets.UTF_8),
                 new OrderValidator(new OrderRules(MAX_AMOUNT, 32, 64, 64)), db.batches,
                 new PlatformCallbackTokens("http://localhost/cb", "k"),
-                new BatchFileProperties(StandardCharsets.UTF_8, 4096, 50), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none());
+                new BatchFileProperties(StandardCharsets.UTF_8, 4096, 50), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none(),
+                new OutgoingFiles(outgoing));
         int refused = 0;
         int stored = 0;
         for (int i = 0; i < 300; i++) {
@@ -129,7 +133,7 @@ class BatchParserFuzzTest {
                 throw new AssertionError("intake threw on " + HexFormat.of().formatHex(content) + " (seed " + SEED
                         + ", iteration " + i + ")", t);
             }
-            assertThat(result.ack()).isNotEmpty();
+            assertThat(result.ack().take()).isNotEmpty();
             if (result.refused()) {
                 refused++;
                 assertThat(count(db, "SELECT COUNT(*) FROM batch")).isEqualTo(batchesBefore);

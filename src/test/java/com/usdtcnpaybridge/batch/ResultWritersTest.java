@@ -53,6 +53,27 @@ class ResultWritersTest {
     }
 
     @Test
+    void everyFormatWritesEachRowOutBeforeTheNextOneComes() throws Exception {
+        Charset gbk = Charset.forName("GBK");
+        ResultRow emoji = new ResultRow("G-2", "100", "COMPLETED", "W2", "已完成", null, null, "李四 \uD83D\uDE00", null);
+        for (ResultWriter writer : List.of(new CsvResultWriter(gbk), new XmlResultWriter(gbk), new JsonResultWriter(gbk))) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            List<Integer> written = new java.util.ArrayList<>();
+            writer.write(rows -> {
+                for (ResultRow row : List.of(FORMULAS, CHARGE, emoji)) {
+                    written.add(out.size());
+                    rows.accept(row);
+                }
+                written.add(out.size());
+            }, out);
+            // a month-end file is never gathered: the bytes of a row are out before the next row is asked for
+            assertThat(written).as(writer.getClass().getSimpleName()).isSorted().doesNotHaveDuplicates();
+            assertThat(out.toByteArray()).as(writer.getClass().getSimpleName())
+                    .isEqualTo(writer.write(List.of(FORMULAS, CHARGE, emoji)));
+        }
+    }
+
+    @Test
     void gbkOutputKeepsChineseAndEscapesWhatGbkCannotHold() throws Exception {
         Charset gbk = Charset.forName("GBK");
         ResultRow row = new ResultRow("G-1", "100", "COMPLETED", "W1", "已完成", null, null, "张三 \uD83D\uDE00", null);

@@ -137,6 +137,15 @@ class WithdrawalLoopEndToEndTest {
                     .satisfies(n -> assertThat(n).startsWith("payouts-e2e-").endsWith(".csv"));
         }
         assertThat(sftpRoot.resolve("inbox/withdrawals/payouts-e2e.csv")).doesNotExist();
+
+        // the acknowledgement and the result were rendered to local disk, sent, and removed there
+        assertThat(Files.readAllLines(sftpRoot.resolve("outbox/payouts-e2e.ack.csv"), StandardCharsets.UTF_8))
+                .hasSize(15);
+        Path outgoing = sftpRoot.resolveSibling(sftpRoot.getFileName() + "-work").resolve(".outgoing");
+        assertThat(outgoing).isDirectory();
+        try (Stream<Path> left = Files.list(outgoing)) {
+            assertThat(left).isEmpty();
+        }
     }
 
     private List<ErpCallbackReceiver.Received> notificationsFor(String file) {
