@@ -12,12 +12,10 @@ public interface BatchReader {
     List<RawLine> read(byte[] content, OrderKind kind);
 
     /**
-     * The same, handed to {@code sink} one line at a time. This default reads the whole file
-     * first (XML and JSON files are bounded by {@code erp.files.max-bytes}); CSV, the format of
-     * month-end files, streams.
+     * The same, handed to {@code sink} one line at a time as the file is read: no format holds a
+     * whole file (month-end files run to hundreds of thousands of orders). What refuses the file
+     * may come after lines were handed over; the caller stores nothing of it then.
      */
-    default void read(java.io.InputStream in, OrderKind kind, java.util.function.Consumer<RawLine> sink)
-            throws java.io.IOException {
-        read(in.readAllBytes(), kind).forEach(sink);
-    }
+    void read(java.io.InputStream in, OrderKind kind, java.util.function.Consumer<RawLine> sink)
+            throws java.io.IOException;
 }

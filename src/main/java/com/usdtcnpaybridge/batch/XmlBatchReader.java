@@ -5,14 +5,11 @@ import com.fasterxml.jackson.dataformat.xml.XmlFactory;
 import com.fasterxml.jackson.dataformat.xml.XmlMapper;
 import com.usdtcnpaybridge.order.OrderKind;
 import java.io.IOException;
-import java.io.StringReader;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.UnsupportedCharsetException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import javax.xml.stream.XMLInputFactory;
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamConstants;
@@ -55,65 +52,164 @@ public class XmlBatchReader implements BatchReader {
 
     @Override
     public List<RawLine> read(byte[] content, OrderKind kind) {
-        String text = BatchText.decode(content, charset);
-        checkStructure(text, kind);
-        JsonNode root;
+        List<RawLine> lines = new ArrayList<>();
         try {
-            root = mapper.readTree(text);
-        } catch (IOException | RuntimeException e) {
-            throw new BatchRejectedException("not well-formed XML: " + BatchText.brief(e.getMessage()));
-        }
-        List<JsonNode> orders = new ArrayList<>();
-        if (root != null && root.isObject()) {
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> child = it.next();
-                if (!child.getKey().equals(ORDER)) {
-                    // checkStructure refused other elements, so this is text between the orders
-                    throw new BatchRejectedException("<" + rootOf(kind) + "> may hold only <order> elements");
-                }
-                if (child.getValue().isArray()) {
-                    child.getValue().forEach(orders::add);
-                } else {
-                    orders.add(child.getValue());
-                }
-            }
-        }
-        if (orders.isEmpty()) {
-            throw new BatchRejectedException("the file holds no orders");
-        }
-        List<RawLine> lines = new ArrayList<>(orders.size());
-        for (int i = 0; i < orders.size(); i++) {
-            lines.add(OrderNodes.toLine(i + 1, orders.get(i), kind, "element"));
+            read(new java.io.ByteArrayInputStream(content), kind, lines::add);
+        } catch (IOException e) {
+            throw new BatchRejectedException("the file could not be read");
         }
         return lines;
     }
 
     /**
-     * One streaming pass before the tree is built: refuses a DOCTYPE, an encoding declaration
-     * other than the configured charset, a wrong root, anything but {@code <order>} under the
-     * root, and attributes (which the tree would silently turn into fields).
+     * Reads the orders one {@code <order>} element at a time as the parser reaches them: a
+     * month-end file is never held whole, nor its tree. Every event the parser reads, inside the
+     * orders too, passes the checks of {@link Checked} (no DOCTYPE, no entity reference, no
+     * attribute, the right root, only orders under it). What refuses the file may come after
+     * orders were handed over; the intake transaction then stores none of them.
      */
-    private void checkStructure(String text, OrderKind kind) {
+    @Override
+    public void read(java.io.InputStream in, OrderKind kind, java.util.function.Consumer<RawLine> sink)
+            throws IOException {
+        SeesContent text = null;
+        int count = 0;
         XMLStreamReader xml = null;
         try {
-            xml = stax.createXMLStreamReader(new StringReader(text));
+            text = new SeesContent(BatchText.reader(in, charset));
+            xml = stax.createXMLStreamReader(text);
             String declared = xml.getCharacterEncodingScheme();
             if (declared != null && !sameCharset(declared)) {
                 throw new BatchRejectedException("the file declares encoding '" + BatchText.brief(declared)
                         + "' but is expected in " + charset.name());
             }
-            int depth = 0;
-            while (xml.hasNext()) {
-                int event = xml.next();
-                if (event == XMLStreamConstants.DTD) {
-                    throw new BatchRejectedException("a DOCTYPE is not allowed in a batch file");
+            Checked checked = new Checked(xml, kind);
+            while (checked.hasNext()) {
+                if (checked.next() == XMLStreamConstants.START_ELEMENT && checked.depth == 2) {
+                    // Jackson reads this <order> element, through the checks, up to its end tag
+                    JsonNode order = mapper.readValue(checked, JsonNode.class);
+                    if (order == null) {
+                        order = mapper.getNodeFactory().textNode("");
+                    } else if (order.isObject() && order.size() == 1 && order.has("")) {
+                        // an element holding only text: read alone, Jackson keys the text by ""
+                        order = order.get("");
+                    }
+                    count++;
+                    RawLine line = OrderNodes.toLine(count, order, kind, "element");
+                    try {
+                        sink.accept(line);
+                    } catch (RuntimeException e) {
+                        throw new SinkFailure(e);
+                    }
                 }
-                if (event == XMLStreamConstants.ENTITY_REFERENCE) {
-                    throw new BatchRejectedException("entity references are not allowed in a batch file");
+            }
+        } catch (SinkFailure e) {
+            throw e.original;
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BatchRejectedException("the file is not valid " + charset.name());
+        } catch (XMLStreamException | com.fasterxml.jackson.core.JacksonException | RuntimeException e) {
+            BatchRejectedException rejected = rejection(e);
+            if (rejected != null) {
+                throw rejected;
+            }
+            if (charsetProblem(e)) {
+                throw new BatchRejectedException("the file is not valid " + charset.name());
+            }
+            throw new BatchRejectedException(text == null || text.sawContent
+                    ? "not well-formed XML: " + BatchText.brief(e.getMessage()) : "empty file");
+        } finally {
+            if (xml != null) {
+                try {
+                    xml.close();
+                } catch (XMLStreamException ignored) {
+                    // the file itself is closed by whoever opened it
                 }
-                if (event == XMLStreamConstants.START_ELEMENT) {
+            }
+        }
+        if (count == 0) {
+            throw new BatchRejectedException(text.sawContent ? "the file holds no orders" : "empty file");
+        }
+    }
+
+    /** The refusal our checks threw, wherever the parser or Jackson wrapped it. */
+    private static BatchRejectedException rejection(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BatchRejectedException rejected) {
+                return rejected;
+            }
+        }
+        return null;
+    }
+
+    private static boolean charsetProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.charset.CharacterCodingException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What the sink threw, carried past the parser's error handling unchanged. */
+    private static final class SinkFailure extends RuntimeException {
+        final RuntimeException original;
+
+        SinkFailure(RuntimeException original) {
+            super(null, null, false, false);
+            this.original = original;
+        }
+    }
+
+    /** Notes whether anything but white space was read: an empty file is told apart from a broken one. */
+    private static final class SeesContent extends java.io.FilterReader {
+        boolean sawContent;
+
+        SeesContent(java.io.Reader in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int c = super.read();
+            if (c >= 0 && !Character.isWhitespace(c)) {
+                sawContent = true;
+            }
+            return c;
+        }
+
+        @Override
+        public int read(char[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            for (int i = offset; i < offset + n && !sawContent; i++) {
+                sawContent = !Character.isWhitespace(buffer[i]);
+            }
+            return n;
+        }
+    }
+
+    /**
+     * The parser as everyone reads it, checking each event: refuses a DOCTYPE, an entity
+     * reference, a wrong root, anything but {@code <order>} (or text) under the root, and
+     * attributes (which the tree would silently turn into fields).
+     */
+    private static final class Checked extends javax.xml.stream.util.StreamReaderDelegate {
+        private final OrderKind kind;
+        int depth;
+
+        Checked(XMLStreamReader reader, OrderKind kind) {
+            super(reader);
+            this.kind = kind;
+        }
+
+        @Override
+        public int next() throws XMLStreamException {
+            int event = super.next();
+            switch (event) {
+                case XMLStreamConstants.DTD -> throw new BatchRejectedException("a DOCTYPE is not allowed in a batch file");
+                case XMLStreamConstants.ENTITY_REFERENCE ->
+                        throw new BatchRejectedException("entity references are not allowed in a batch file");
+                case XMLStreamConstants.START_ELEMENT -> {
                     depth++;
-                    String name = xml.getLocalName();
+                    String name = getLocalName();
                     if (depth == 1 && !name.equals(rootOf(kind))) {
                         throw new BatchRejectedException("root element must be <" + rootOf(kind) + "> but is <"
                                 + BatchText.brief(name) + ">");
@@ -122,27 +218,22 @@ public class XmlBatchReader implements BatchReader {
                         throw new BatchRejectedException("<" + rootOf(kind) + "> may hold only <order> elements, found <"
                                 + BatchText.brief(name) + ">");
                     }
-                    if (xml.getAttributeCount() > 0) {
+                    if (getAttributeCount() > 0) {
                         throw new BatchRejectedException("attributes are not part of the batch format (found '"
-                                + BatchText.brief(xml.getAttributeLocalName(0)) + "' on <" + BatchText.brief(name) + ">)");
+                                + BatchText.brief(getAttributeLocalName(0)) + "' on <" + BatchText.brief(name) + ">)");
                     }
-                } else if (event == XMLStreamConstants.END_ELEMENT) {
-                    depth--;
+                }
+                case XMLStreamConstants.END_ELEMENT -> depth--;
+                case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA -> {
+                    if (depth == 1 && !isWhiteSpace() && !getText().isBlank()) {
+                        throw new BatchRejectedException("<" + rootOf(kind) + "> may hold only <order> elements");
+                    }
+                }
+                default -> {
+                    // comments, processing instructions, white space: nothing to check
                 }
             }
-        } catch (XMLStreamException | RuntimeException e) {
-            if (e instanceof BatchRejectedException rejected) {
-                throw rejected;
-            }
-            throw new BatchRejectedException("not well-formed XML: " + BatchText.brief(e.getMessage()));
-        } finally {
-            if (xml != null) {
-                try {
-                    xml.close();
-                } catch (XMLStreamException ignored) {
-                    // nothing to release: the reader reads from a string
-                }
-            }
+            return event;
         }
     }
 

@@ -34,6 +34,21 @@ class JsonBatchReaderTest {
     }
 
     @Test
+    void handsEachOrderOverBeforeReadingTheRestOfTheFile() {
+        java.io.InputStream start = new java.io.ByteArrayInputStream(utf8("{\"orders\":[{\"orderNo\":\"S-1\",\"amount\":100},"));
+        java.io.InputStream broken = new java.io.InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.IOException("the rest of the file is not there");
+            }
+        };
+        List<RawLine> received = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> utf8.read(new java.io.SequenceInputStream(start, broken), OrderKind.CHARGE, received::add))
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(received).singleElement().satisfies(l -> assertThat(l.field("orderNo")).isEqualTo("S-1"));
+    }
+
+    @Test
     void aBadOrderIsALineProblem() {
         List<RawLine> lines = utf8.read(utf8("""
                 [{"orderNo":"J-1","amount":100,"colour":"red"},

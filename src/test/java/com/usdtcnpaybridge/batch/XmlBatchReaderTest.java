@@ -42,6 +42,22 @@ class XmlBatchReaderTest {
     }
 
     @Test
+    void handsEachOrderOverBeforeReadingTheRestOfTheFile() {
+        java.io.InputStream start = new java.io.ByteArrayInputStream(utf8(
+                "<charges><order><orderNo>S-1</orderNo><amount>100</amount></order>"));
+        java.io.InputStream broken = new java.io.InputStream() {
+            @Override
+            public int read() throws java.io.IOException {
+                throw new java.io.IOException("the rest of the file is not there");
+            }
+        };
+        List<RawLine> received = new java.util.ArrayList<>();
+        assertThatThrownBy(() -> utf8.read(new java.io.SequenceInputStream(start, broken), OrderKind.CHARGE, received::add))
+                .isInstanceOf(Exception.class);
+        assertThat(received).singleElement().satisfies(l -> assertThat(l.field("orderNo")).isEqualTo("S-1"));
+    }
+
+    @Test
     void aSingleOrderAndAnEmptyOrderAreLines() {
         List<RawLine> one = utf8.read(utf8("<charges><order><orderNo>C-1</orderNo><amount>100</amount></order></charges>"),
                 OrderKind.CHARGE);
