@@ -1,10 +1,8 @@
-package com.usdtcnpaybridge.batch;
+package com.usdtcnpaybridge.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.usdtcnpaybridge.order.OrderKind;
-import com.usdtcnpaybridge.order.OrderLine;
-import com.usdtcnpaybridge.order.StoreFixture;
+import com.usdtcnpaybridge.batch.BatchStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Clock;
@@ -17,18 +15,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What storing a batch costs the default database (an H2 file with {@code WRITE_DELAY=0}): how
- * often it writes its pages out while one large intake transaction runs.
+ * How often the default database (an H2 file with {@code WRITE_DELAY=0}) writes its changed pages
+ * out: once per commit, and then some. Each store is a disk write of every changed page, so the
+ * work that handles many orders at once must commit once for all of them.
  */
-class IntakeStoresTest {
+class DatabaseStoresTest {
     @TempDir
     Path dir;
 
+    StoreFixture onDisk() {
+        // kept open between connections, as the bridge's pool keeps it
+        return new StoreFixture(Clock.systemUTC(), Duration.ZERO,
+                "jdbc:h2:file:" + dir.resolve("bridge").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
+    }
+
     @Test
     void aLargeBatchIsStoredWithoutWritingThePagesOutEveryFewLines() throws Exception {
-        // kept open between connections, as the bridge's pool keeps it
-        StoreFixture db = new StoreFixture(Clock.systemUTC(), Duration.ZERO,
-                "jdbc:h2:file:" + dir.resolve("bridge").toAbsolutePath() + ";WRITE_DELAY=0;DB_CLOSE_DELAY=-1");
+        StoreFixture db = onDisk();
         List<OrderLine> lines = new ArrayList<>();
         for (int i = 1; i <= 5000; i++) {
             lines.add(new OrderLine(i, "STORE-" + i, 100L, "1.00", 1, null, "张三", "zhangsan@example.com", null));
@@ -45,6 +48,29 @@ class IntakeStoresTest {
         assertThat(stores).as("stores while 5,000 lines were stored").isLessThan(10);
         assertThat(db.jdbc.queryForObject("SELECT identity_cache FROM information_schema.columns"
                 + " WHERE table_name = 'PAYMENT_ORDER' AND column_name = 'ID'", Long.class)).isEqualTo(10_000L);
+        db.jdbc.execute("SHUTDOWN");
+    }
+
+    @Test
+    void aPollCycleClaimsAllItsDueOrdersInOneStore() {
+        StoreFixture db = onDisk();
+        String[] numbers = java.util.stream.IntStream.rangeClosed(1, 200).mapToObj(i -> "POLL-" + i)
+                .toArray(String[]::new);
+        long batch = db.withdrawals("poll.csv", numbers);
+        db.jdbc.update("UPDATE payment_order SET state = 'SUBMITTED', next_action_at = ? WHERE batch_id = ?",
+                java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(5)), batch);
+
+        long before = storeVersion(db);
+        List<Long> claimed = db.orders.claimDue(OrderState.POLLED, 500, Duration.ofMinutes(1));
+        long stores = storeVersion(db) - before;
+
+        assertThat(claimed).hasSize(200);
+        assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM payment_order WHERE polls = 1 AND next_action_at > ?",
+                Integer.class, java.sql.Timestamp.from(java.time.Instant.now().plusSeconds(30)))).isEqualTo(200);
+        // one conditional UPDATE per order, sent as one JDBC batch, which H2 commits once in
+        // auto-commit mode: a cycle of bridge.poll.batch-size claims costs one store, not one each
+        assertThat(stores).as("stores while 200 due orders were claimed").isLessThan(5);
+        assertThat(db.orders.claimDue(OrderState.POLLED, 500, Duration.ofMinutes(1))).isEmpty();
         db.jdbc.execute("SHUTDOWN");
     }
 
