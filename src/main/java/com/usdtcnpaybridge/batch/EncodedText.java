@@ -39,6 +39,28 @@ final class EncodedText extends Writer {
         pending.append((char) c);
     }
 
+    /** Writes one row into the generator (and flushes the generator into this text). */
+    @FunctionalInterface
+    interface RowOut {
+        void write(ResultRow row) throws Exception;
+    }
+
+    /** Each row through {@code out}, then encoded and written out before the next one comes. */
+    java.util.function.Consumer<ResultRow> draining(RowOut out) {
+        return row -> {
+            try {
+                out.write(row);
+                drain();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot write a result row", e);
+            }
+        };
+    }
+
     /** Encodes and writes out what was gathered so far. */
     void drain() throws IOException {
         if (pending.length() > 0) {

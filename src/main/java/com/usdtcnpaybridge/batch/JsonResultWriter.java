@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.function.Consumer;
@@ -34,15 +33,10 @@ public class JsonResultWriter implements ResultWriter {
         });
         try (JsonGenerator json = mapper.writerWithDefaultPrettyPrinter().createGenerator(text)) {
             json.writeStartArray();
-            rows.accept(row -> {
-                try {
-                    writeRow(json, row);
-                    json.flush();
-                    text.drain();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            rows.accept(text.draining(row -> {
+                writeRow(json, row);
+                json.flush();
+            }));
             json.writeEndArray();
         }
         text.write("\n");

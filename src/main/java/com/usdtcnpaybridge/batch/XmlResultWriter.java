@@ -2,7 +2,6 @@ package com.usdtcnpaybridge.batch;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.function.Consumer;
@@ -32,17 +31,10 @@ public class XmlResultWriter implements ResultWriter {
             xml.writeStartDocument(charset.name(), "1.0");
             xml.writeCharacters("\n");
             xml.writeStartElement("results");
-            rows.accept(row -> {
-                try {
-                    writeRow(xml, row);
-                    xml.flush();
-                    text.drain();
-                } catch (XMLStreamException e) {
-                    throw new IllegalStateException("cannot write XML result", e);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            rows.accept(text.draining(row -> {
+                writeRow(xml, row);
+                xml.flush();
+            }));
             xml.writeCharacters("\n");
             xml.writeEndElement();
             xml.writeEndDocument();
