@@ -32,7 +32,7 @@ public class BatchIntake {
     /**
      * What intake made of a file. {@code refusal} is set (and {@code batchId} null) when the file
      * was refused as a whole; {@code ack} is the acknowledgement file to write as {@code ackFileName},
-     * rendered to local disk (read it once, as a stream).
+     * rendered to local disk (read it once, as a stream), or null when it could not be rendered.
      */
     public record IntakeResult(Long batchId, String fileName, int lines, int accepted, int rejected, String refusal,
             String ackFileName, OutgoingFiles.OutgoingFile ack) {
@@ -100,7 +100,7 @@ public class BatchIntake {
             String status = e instanceof DuplicateBatchException ? DUPLICATE_BATCH : FILE_REJECTED;
             batches.refuse(kind, fileName, status, e.getMessage(), outboxDir + "/" + ackName);
             LOG.warn("Batch file {} ({}) refused: {}", fileName, kind, e.getMessage());
-            OutgoingFiles.OutgoingFile ack = outgoing.render(writer, List.of(new ResultRow(null, null, status, null,
+            OutgoingFiles.OutgoingFile ack = ack(writer, ackName, List.of(new ResultRow(null, null, status, null,
                     null, e.getMessage(), clock.instant().toString(), null, null))::forEach);
             return new IntakeResult(null, fileName, 0, 0, 0, e.getMessage(), ackName, ack);
         }
@@ -143,7 +143,22 @@ public class BatchIntake {
         LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected, stored in {} ms", stored.batchId(), kind,
                 fileName, stored.lineCount(), accepted, rejected, (System.nanoTime() - started) / 1_000_000);
         return new IntakeResult(stored.batchId(), fileName, stored.lineCount(), accepted, rejected, null, ackName,
-                outgoing.render(writer, rows -> ackRows(stored.batchId(), rows)));
+                ack(writer, ackName, rows -> ackRows(stored.batchId(), rows)));
+    }
+
+    /**
+     * The acknowledgement rendered to local disk, or null when that fails (a full disk): the intake
+     * stands, as it does when the acknowledgement cannot be written to the SFTP server, and the
+     * ERP's notifications still report every line.
+     */
+    private OutgoingFiles.OutgoingFile ack(ResultWriter writer, String ackName,
+            java.util.function.Consumer<java.util.function.Consumer<ResultRow>> rows) {
+        try {
+            return outgoing.render(writer, rows);
+        } catch (RuntimeException e) {
+            LOG.error("Acknowledgement {} could not be rendered: {}", ackName, e.toString());
+            return null;
+        }
     }
 
     /** What a pass over the file makes of it. */

@@ -110,6 +110,28 @@ class BatchIntakeTest {
     }
 
     @Test
+    void aStoredBatchStaysStoredWhenItsAcknowledgementCannotBeRendered() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(outgoing, "gone");
+        BatchIntake full = new BatchIntake(new BatchFormats(StandardCharsets.UTF_8),
+                new OrderValidator(new OrderRules(50000, 32, 64, 64)), db.batches,
+                new PlatformCallbackTokens("http://localhost/cb", "k"),
+                new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC(),
+                com.usdtcnpaybridge.ops.BridgeMetrics.none(), new OutgoingFiles(dir));
+        // the local disk fails under it: no file can be made where the acknowledgement would go
+        java.nio.file.Files.delete(dir);
+        java.nio.file.Files.writeString(dir, "not a directory");
+        IntakeResult stored = full.intake("orderNo,amount\nI-A1,100\nI-A2,200\n".getBytes(StandardCharsets.UTF_8),
+                "a.csv", "CHARGE");
+        assertThat(stored.refused()).isFalse();
+        assertThat(stored.accepted()).isEqualTo(2);
+        assertThat(stored.ack()).isNull();
+        assertThat(orders()).isEqualTo(2);
+        IntakeResult refused = full.intake("orderNo,amount\n".getBytes(StandardCharsets.UTF_8), "b.csv", "CHARGE");
+        assertThat(refused.refused()).isTrue();
+        assertThat(refused.ack()).isNull();
+    }
+
+    @Test
     void theSameContentTwiceIsADuplicateBatchWhateverItsName() {
         String content = "orderNo,amount\nI-D1,100\n";
         IntakeResult first = take("d.csv", content, "CHARGE");
