@@ -35,15 +35,9 @@ class JsonBatchReaderTest {
 
     @Test
     void handsEachOrderOverBeforeReadingTheRestOfTheFile() {
-        java.io.InputStream start = new java.io.ByteArrayInputStream(utf8("{\"orders\":[{\"orderNo\":\"S-1\",\"amount\":100},"));
-        java.io.InputStream broken = new java.io.InputStream() {
-            @Override
-            public int read() throws java.io.IOException {
-                throw new java.io.IOException("the rest of the file is not there");
-            }
-        };
+        java.io.InputStream file = CutOffFile.after(utf8("{\"orders\":[{\"orderNo\":\"S-1\",\"amount\":100},"));
         List<RawLine> received = new java.util.ArrayList<>();
-        assertThatThrownBy(() -> utf8.read(new java.io.SequenceInputStream(start, broken), OrderKind.CHARGE, received::add))
+        assertThatThrownBy(() -> utf8.read(file, OrderKind.CHARGE, received::add))
                 .isInstanceOf(java.io.IOException.class);
         assertThat(received).singleElement().satisfies(l -> assertThat(l.field("orderNo")).isEqualTo("S-1"));
     }
