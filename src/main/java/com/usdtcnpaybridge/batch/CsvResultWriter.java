@@ -2,7 +2,6 @@ package com.usdtcnpaybridge.batch;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.function.Consumer;
 
@@ -17,13 +16,9 @@ public class CsvResultWriter implements ResultWriter {
     @Override
     public void write(Consumer<Consumer<ResultRow>> rows, OutputStream out) throws IOException {
         // CSV has no escape for a character the ERP's charset cannot hold
-        out.write(BatchText.encode(CsvCells.row(BatchFormat.RESULT_FIELDS), charset, cp -> "?"));
-        rows.accept(row -> {
-            try {
-                out.write(BatchText.encode(CsvCells.row(row.cells()), charset, cp -> "?"));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        EncodedText text = new EncodedText(out, charset, cp -> "?");
+        text.write(CsvCells.row(BatchFormat.RESULT_FIELDS));
+        rows.accept(text.draining(row -> text.write(CsvCells.row(row.cells()))));
+        text.drain();
     }
 }

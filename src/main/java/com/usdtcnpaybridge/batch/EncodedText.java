@@ -7,10 +7,10 @@ import java.nio.charset.Charset;
 import java.util.function.IntFunction;
 
 /**
- * Text for the ERP gathered from a generator (StAX, Jackson) and encoded into a byte stream a piece
- * at a time: {@link #drain()} after each row, so no more than a row is ever held. Encoding as
- * {@link BatchText#encode} does, with {@code escape} for what the charset cannot hold; a piece ends
- * between rows, never inside a character.
+ * Text for the ERP (CSV cells, or what StAX or Jackson generate) gathered and encoded into a byte
+ * stream a piece at a time: {@link #drain()} after each row, so no more than a row is ever held.
+ * Encoding as {@link BatchText#encode} does, with {@code escape} for what the charset cannot hold;
+ * a piece ends between rows, never inside a character.
  */
 final class EncodedText extends Writer {
     private final StringBuilder pending = new StringBuilder(1024);
@@ -39,7 +39,7 @@ final class EncodedText extends Writer {
         pending.append((char) c);
     }
 
-    /** Writes one row into the generator (and flushes the generator into this text). */
+    /** Writes one row into this text (through a generator, which it flushes). */
     @FunctionalInterface
     interface RowOut {
         void write(ResultRow row) throws Exception;
