@@ -19,7 +19,13 @@ import com.usdtcnpaybridge.order.OrderSubmitter;
 import com.usdtcnpaybridge.order.SubmitProperties;
 import com.usdtcnpaybridge.platform.PlatformCallbackHandler;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
-import com.usdtcnpaybridge.platform.PlatformClient;
+import com.usdtcnpaybridge.platform.PlatformAnswers;
+import com.usdtcnpaybridge.platform.PlatformBreaker;
+import com.usdtcnpaybridge.platform.PlatformHeaders;
+import com.usdtcnpaybridge.platform.PlatformRequests;
+import com.usdtcnpaybridge.platform.PlatformTokens;
+import com.usdtcnpaybridge.order.SendSlots;
+import com.usdtcnpaybridge.order.SubmitRateLimiter;
 import com.usdtcnpaybridge.platform.PlatformProperties;
 import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,14 +77,71 @@ public class BridgeConfiguration {
         return new BatchStore(jdbc, tx, orders, outbox, clock, props.submit().sweepGrace());
     }
 
+    /** The platform-token route's caller and its read-token step. */
     @Bean
-    PlatformClient platformClient(PlatformProperties props, ObjectMapper mapper, Clock clock, BridgeMetrics metrics) {
-        return new PlatformClient(props, mapper, clock, metrics);
+    PlatformTokens platformTokens(PlatformProperties props, Clock clock) {
+        return new PlatformTokens(props, clock);
+    }
+
+    /** The add-token step of every platform call (AccessKey, AccessToken, Timestamp). */
+    @Bean
+    TokenRefreshProcessor tokenRefreshProcessor(PlatformTokens tokens, PlatformProperties props, Clock clock) {
+        return new TokenRefreshProcessor(tokens::fetch, props.accessKey(), props.timestampUnit(), clock);
+    }
+
+    /** The force-token-refresh step, after the platform refused the token. */
+    @Bean
+    org.apache.camel.Processor tokenForcedRefresh(TokenRefreshProcessor tokens) {
+        return tokens.forced();
+    }
+
+    /** Gives the token fetcher its producer once Camel has started. */
+    @Bean
+    org.apache.camel.spring.boot.CamelContextConfiguration platformTokensTemplate(PlatformTokens tokens) {
+        return new org.apache.camel.spring.boot.CamelContextConfiguration() {
+            @Override
+            public void beforeApplicationStart(CamelContext camelContext) {
+            }
+
+            @Override
+            public void afterApplicationStart(CamelContext camelContext) {
+                tokens.template(camelContext.createProducerTemplate());
+            }
+        };
     }
 
     @Bean
-    TokenRefreshProcessor tokenRefreshProcessor(PlatformClient client) {
-        return client.tokens();
+    PlatformRequests platformRequests(ObjectMapper mapper, PlatformCallbackTokens callbacks, PlatformProperties props) {
+        return new PlatformRequests(mapper, callbacks, props);
+    }
+
+    @Bean
+    PlatformAnswers platformAnswers(PlatformProperties props, ObjectMapper mapper, BridgeMetrics metrics) {
+        return new PlatformAnswers(props, mapper, metrics);
+    }
+
+    /** Which HTTP headers go to the platform and come back from it (the call-platform endpoint's filter). */
+    @Bean
+    PlatformHeaders platformHeaders() {
+        return new PlatformHeaders();
+    }
+
+    @Bean
+    PlatformBreaker platformBreaker(SubmitProperties props, Clock clock) {
+        SubmitProperties.Breaker b = props.submit().breaker();
+        return new PlatformBreaker(b.failuresToOpen(), b.openFor(), b.probes(), clock);
+    }
+
+    /** At most bridge.submit.concurrency sends in flight (take-send-slot / give-send-slot). */
+    @Bean
+    SendSlots sendSlots(SubmitProperties props) {
+        return new SendSlots(props.submit().concurrency());
+    }
+
+    /** bridge.submit.rate-limit sends per second at most (the rate-limit step). */
+    @Bean
+    SubmitRateLimiter submitRateLimit(SubmitProperties props) {
+        return new SubmitRateLimiter(props.submit().rateLimit());
     }
 
     @Bean
@@ -114,14 +177,14 @@ public class BridgeConfiguration {
     }
 
     @Bean
-    OrderSubmitter orderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens tokens,
-            SubmitProperties props, ObjectMapper mapper, Clock clock) {
-        return new OrderSubmitter(orders, platform, tokens, props.submit(), props.poll().firstQuery(), mapper, clock);
+    OrderSubmitter orderSubmitter(OrderStore orders, OutboxStore outbox, PlatformRequests requests,
+            SubmitProperties props, Clock clock) {
+        return new OrderSubmitter(orders, outbox, requests, props.submit(), props.poll().firstQuery(), clock);
     }
 
     @Bean
-    OrderPoller orderPoller(OrderStore orders, PlatformClient platform, SubmitProperties props, Clock clock) {
-        return new OrderPoller(orders, platform, props, clock);
+    OrderPoller orderPoller(OrderStore orders, PlatformRequests requests, SubmitProperties props, Clock clock) {
+        return new OrderPoller(orders, requests, props, clock);
     }
 
     @Bean
@@ -149,6 +212,30 @@ public class BridgeConfiguration {
         repository.setLockMaxAgeMillis(maxAge.toMillis());
         repository.setLockKeepAliveIntervalMillis(keepAlive.toMillis());
         return repository;
+    }
+
+    /**
+     * The http component's timeouts, from {@code usdtcnpay.connect-timeout} and {@code usdtcnpay.read-timeout}
+     * (durations such as {@code 10s}; the component takes milliseconds). Its automatic retries are off in
+     * config/application.yaml ({@code camel.component.http.automatic-retries-disabled}).
+     */
+    @Bean
+    org.apache.camel.spi.ComponentCustomizer platformHttpTimeouts(PlatformProperties props) {
+        return org.apache.camel.spi.ComponentCustomizer.forType(org.apache.camel.component.http.HttpComponent.class,
+                http -> {
+                    http.setConnectTimeout(props.connectTimeout().toMillis());
+                    http.setResponseTimeout(props.readTimeout().toMillis());
+                    http.setSoTimeout(props.readTimeout().toMillis());
+                    http.setConnectionRequestTimeout(props.readTimeout().toMillis());
+                    http.setAutomaticRetriesDisabled(true);
+                });
+    }
+
+    /** Lead's interim stand-in until the rsa payload mode lands: passes the body through. */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean(name = "payloadEncryption")
+    org.apache.camel.Processor payloadEncryption() {
+        return exchange -> { };
     }
 
     /**

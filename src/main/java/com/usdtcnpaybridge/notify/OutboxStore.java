@@ -66,6 +66,30 @@ public class OutboxStore {
         insert(id, "order:" + order.id(), ORDER_FINAL, order.batchId(), order.id(), body);
     }
 
+    /** Adds the event for an order the platform accepted (lead's interim version; see the notify work). */
+    public void addOrderAccepted(PaymentOrder order, String fileName, String platformOrderNo, String data) {
+        String id = UUID.randomUUID().toString();
+        ObjectNode body = mapper.createObjectNode()
+                .put("eventId", id)
+                .put("type", "order.accepted")
+                .put("kind", order.kind().name())
+                .put("batchId", order.batchId())
+                .put("file", fileName)
+                .put("line", order.lineNo())
+                .put("orderNo", order.orderNo())
+                .put("amount", order.amountForReport())
+                .put("platformOrderNo", platformOrderNo)
+                .put("acceptedAt", clock.instant().toString());
+        if (data != null) {
+            try {
+                body.set("data", mapper.readTree(data));
+            } catch (java.io.IOException e) {
+                body.put("data", data);
+            }
+        }
+        insert(id, "accepted:" + order.id(), "order.accepted", order.batchId(), order.id(), body);
+    }
+
     /** Adds the event for a batch whose result file has been written. */
     public void addBatchFinished(long batchId, String kind, String fileName, String resultPath,
             java.util.Map<String, Integer> counts) {

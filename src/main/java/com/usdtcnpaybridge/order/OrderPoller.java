@@ -5,10 +5,11 @@ import static com.usdtcnpaybridge.order.OrderStore.set;
 import com.usdtcnpaybridge.order.OrderStore.Column;
 import com.usdtcnpaybridge.platform.OrderDetail;
 import com.usdtcnpaybridge.platform.PlatformAnswer;
-import com.usdtcnpaybridge.platform.PlatformClient;
+import com.usdtcnpaybridge.platform.PlatformRequests;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks the platform about open orders and maps its {@code zt} to our states. For an order still
- * {@code SUBMITTING} (outcome unknown, or left by a crash) the answer decides whether it was
- * received ({@code SUBMITTED}) or may be sent again ({@code NEW}).
+ * The query's database side, one method per step of the poll routes: claim the open orders that
+ * are due, and record what the platform said of each, mapping its {@code zt} to our states. It
+ * makes no call itself: the routes do. For an order still {@code SUBMITTING} (outcome unknown, or
+ * left by a crash) the answer decides whether it was received ({@code SUBMITTED}) or may be sent
+ * again ({@code NEW}); every update is conditional on the attempt and send that was asked about.
  */
 public class OrderPoller {
     private static final Logger LOG = LoggerFactory.getLogger(OrderPoller.class);
@@ -27,58 +30,62 @@ public class OrderPoller {
     public record Cycle(Instant startedAt, int orders, Duration took) {
     }
 
+    /** One open order and what its query came to (a split's part, gathered for one commit). */
+    public record Asked(PaymentOrder order, PlatformAnswer answer) {
+    }
+
     private final OrderStore orders;
-    private final PlatformClient platform;
+    private final PlatformRequests requests;
     private final SubmitProperties props;
     private final Clock clock;
     private final AtomicReference<Cycle> lastCycle = new AtomicReference<>();
-    private final ThreadLocal<Instant> cycleStart = new ThreadLocal<>();
 
-    public OrderPoller(OrderStore orders, PlatformClient platform, SubmitProperties props, Clock clock) {
+    public OrderPoller(OrderStore orders, PlatformRequests requests, SubmitProperties props, Clock clock) {
         this.orders = orders;
-        this.platform = platform;
+        this.requests = requests;
         this.props = props;
         this.clock = clock;
     }
 
-    /** The open orders whose query is due, oldest first, at most one poll batch. */
+    /** Claims the open orders whose query is due, oldest first, at most one poll batch. */
     public List<Long> dueOrders() {
-        cycleStart.set(clock.instant());
         return orders.claimDue(OrderState.POLLED, props.poll().batchSize(), props.poll().claimLease());
     }
 
-    /** Called after a cycle's queries are done. */
-    public void cycleDone(int count) {
-        Instant started = Optional.ofNullable(cycleStart.get()).orElse(clock.instant());
+    /** Called after a cycle's queries are done, with when it started and how many it claimed. */
+    public void cycleDone(java.util.Date startedAt, int count) {
+        Instant started = startedAt == null ? clock.instant() : startedAt.toInstant();
         lastCycle.set(new Cycle(started, count, Duration.between(started, clock.instant())));
-        cycleStart.remove();
     }
 
     public Optional<Cycle> lastCycle() {
         return Optional.ofNullable(lastCycle.get());
     }
 
-    /** Queries one order and records what the platform says. */
-    public void poll(long orderId) {
-        pollAll(List.of(orderId));
+    /** The group's orders that are still open, read once for the group. */
+    public List<PaymentOrder> open(List<Long> orderIds) {
+        return orders.findAll(orderIds).stream().filter(o -> OrderState.POLLED.contains(o.state())).toList();
+    }
+
+    /** Pairs an order with its query's answer, for the group's record step. */
+    public Asked asked(PaymentOrder order, PlatformAnswer answer) {
+        return new Asked(order, answer);
     }
 
     /**
-     * Queries a group of orders one after another, then records every answer in one commit. An
-     * answer lost to a crash before that commit changes nothing: the order is still open, and
-     * due again when its claim's lease runs out.
+     * Records a group's answers in one commit. An answer lost to a crash before that commit changes
+     * nothing: the order is still open, and due again when its claim's lease runs out.
      */
-    public void pollAll(List<Long> orderIds) {
-        List<PaymentOrder> open = orders.findAll(orderIds).stream()
-                .filter(o -> OrderState.POLLED.contains(o.state())).toList();
-        List<PlatformAnswer> answers = new java.util.ArrayList<>(open.size());
-        try {
-            for (PaymentOrder order : open) {
-                answers.add(OrderLogContext.with(order, () -> platform.query(order.kind(), order.orderNo())));
+    public void recordAll(List<?> parts) {
+        List<PaymentOrder> group = new ArrayList<>();
+        List<PlatformAnswer> answers = new ArrayList<>();
+        for (Object part : parts == null ? List.of() : parts) {
+            if (part instanceof Asked asked && asked.order() != null && asked.answer() != null) {
+                group.add(asked.order());
+                answers.add(asked.answer());
             }
-        } finally {
-            orders.recordAll(open, answers, this::record);
         }
+        orders.recordAll(group, answers, this::record);
     }
 
     private void record(PaymentOrder order, PlatformAnswer answer) {
@@ -86,7 +93,7 @@ public class OrderPoller {
         Instant next = now.plus(props.poll().intervalFor(order.submittedAt() == null ? Duration.ZERO
                 : Duration.between(order.submittedAt(), now)));
         switch (answer.outcome()) {
-            case ACCEPTED -> apply(order, platform.detail(order.kind(), answer), next);
+            case ACCEPTED -> apply(order, requests.detail(answer), next);
             case NOT_FOUND -> notFound(order, answer, now, next);
             default -> {
                 orders.transition(order, order.state(), order.state(), set(Column.NEXT_ACTION_AT, next));
@@ -94,7 +101,6 @@ public class OrderPoller {
             }
         }
     }
-
     private void apply(PaymentOrder order, OrderDetail detail, Instant next) {
         Optional<OrderState> mapped = order.kind().stateFor(detail.zt());
         String platformNo = detail.platformOrderNo() != null ? detail.platformOrderNo() : order.platformOrderNo();
@@ -142,10 +148,11 @@ public class OrderPoller {
                     answers, props.submit().notFoundConfirmations());
             return;
         }
-        if (order.attempts() >= props.submit().maxAttempts()) {
+        if (order.createdAt() != null && order.createdAt().plus(props.submit().giveUpAfter()).isBefore(now)) {
             orders.transition(order, OrderState.SUBMITTING, OrderState.FAILED, set(Column.REASON,
-                    "platform never received the order after " + order.attempts() + " attempts"));
-            LOG.error("Order {} FAILED: platform never received it after {} attempts", order.orderNo(), order.attempts());
+                    "platform never received the order within " + props.submit().giveUpAfter()));
+            LOG.error("Order {} FAILED: platform never received it within {}", order.orderNo(),
+                    props.submit().giveUpAfter());
             return;
         }
         // the platform says it never got it: only now may it be sent again

@@ -24,20 +24,35 @@ import org.springframework.transaction.support.TransactionTemplate;
  * transition into a terminal state adds its outbox event in the same transaction.
  */
 public class OrderStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(OrderStore.class);
     private static final String COLUMNS = "o.id, o.batch_id, o.line_no, o.kind, o.order_no, o.amount, o.amount_text,"
             + " o.category, o.bank_channel, o.payee_name, o.account, o.state, o.reason, o.platform_order_no,"
-            + " o.platform_status, o.platform_data, o.callback_token, o.attempts, o.not_found_answers, o.submitted_at, o.updated_at";
+            + " o.platform_status, o.platform_data, o.callback_token, o.attempts, o.not_found_answers, o.submitted_at, o.updated_at,"
+            + " o.sent_at, o.created_at";
 
     /** Columns a transition may set; a closed list so no SQL is ever built from input. */
     public enum Column {
-        REASON("reason"), PLATFORM_ORDER_NO("platform_order_no"), PLATFORM_STATUS("platform_status"),
-        PLATFORM_DATA("platform_data"), NEXT_ACTION_AT("next_action_at"), SUBMITTED_AT("submitted_at"),
-        NOT_FOUND_ANSWERS("not_found_answers");
+        REASON("reason", 4000), PLATFORM_ORDER_NO("platform_order_no", 255), PLATFORM_STATUS("platform_status", 255),
+        PLATFORM_DATA("platform_data", 1_000_000), NEXT_ACTION_AT("next_action_at", 0),
+        SUBMITTED_AT("submitted_at", 0), NOT_FOUND_ANSWERS("not_found_answers", 0);
+
+        /** Appended to a value cut to fit its column, so nobody takes it for the whole. */
+        public static final String CUT = "…[cut]";
 
         private final String sql;
+        private final int maxLength;
 
-        Column(String sql) {
+        Column(String sql, int maxLength) {
             this.sql = sql;
+            this.maxLength = maxLength;
+        }
+
+        /** The value as it fits the column: whole, or cut with {@link #CUT} at the end. */
+        public String fit(String value) {
+            if (maxLength == 0 || value == null || value.length() <= maxLength) {
+                return value;
+            }
+            return value.substring(0, maxLength - CUT.length()) + CUT;
         }
     }
 
@@ -237,11 +252,25 @@ public class OrderStore {
         Timestamp after = Timestamp.from(queryAfter);
         Timestamp now = Timestamp.from(clock.instant());
         int[] updated = tx.execute(status -> jdbc.batchUpdate("UPDATE payment_order SET state = 'SUBMITTING',"
-                + " attempts = attempts + 1, next_action_at = ?, not_found_answers = 0, updated_at = ? WHERE id = ?"
+                + " attempts = attempts + 1, next_action_at = ?, not_found_answers = 0, sent_at = NULL, updated_at = ?"
+                + " WHERE id = ?"
                 + " AND state = 'NEW'", ids.stream().map(id -> new Object[] {after, now, id}).toList()));
         List<PaymentOrder> orders = findAll(CompareAndSet.won(ids, updated));
         orders.forEach(order -> metrics.orderSubmitted(order.kind()));
         return orders;
+    }
+
+    /**
+     * The fence right before a send: this claim (same attempt, still {@code SUBMITTING}) is still the
+     * caller's, and its query deadline moves to {@code queryAfter} so that nobody asks the platform
+     * about the order while it is on its way. One conditional UPDATE; false when the claim passed to
+     * someone else (the query path handed the order back to NEW, or it is final): send nothing then.
+     * Also marks when the send began, so a query that started before it can never count as "not found".
+     */
+    public boolean hold(PaymentOrder order, Instant now, Instant queryAfter) {
+        return jdbc.update("UPDATE payment_order SET next_action_at = ?, sent_at = ?, not_found_answers = 0"
+                + " WHERE id = ? AND state = 'SUBMITTING' AND attempts = ?",
+                Timestamp.from(queryAfter), Timestamp.from(now), order.id(), order.attempts()) == 1;
     }
 
     /** Runs {@code work} in one transaction: the transitions it makes share one commit. */
@@ -256,13 +285,27 @@ public class OrderStore {
      */
     public <A> void recordAll(List<PaymentOrder> group, List<A> answers,
             java.util.function.BiConsumer<PaymentOrder, A> record) {
-        atomically(() -> {
+        try {
+            atomically(() -> {
+                for (int i = 0; i < answers.size(); i++) {
+                    PaymentOrder order = group.get(i);
+                    A answer = answers.get(i);
+                    OrderLogContext.with(order, () -> record.accept(order, answer));
+                }
+            });
+        } catch (RuntimeException groupFailed) {
+            // one answer the database refused must not roll back its neighbours: record each alone
             for (int i = 0; i < answers.size(); i++) {
                 PaymentOrder order = group.get(i);
                 A answer = answers.get(i);
-                OrderLogContext.with(order, () -> record.accept(order, answer));
+                try {
+                    OrderLogContext.with(order, () -> atomically(() -> record.accept(order, answer)));
+                } catch (RuntimeException e) {
+                    LOG.error("Order {}: its answer could not be recorded ({}); it stays {} and is asked about again",
+                            order.orderNo(), e.getClass().getSimpleName(), order.state());
+                }
             }
-        });
+        }
     }
 
     /**
@@ -274,13 +317,22 @@ public class OrderStore {
         return transition(id, null, from, to, changes);
     }
 
-    /** The same for an order already read: its kind is known, so no read is needed for the metrics. */
+    /**
+     * The same for an order already read: its kind is known, so no read is needed for the metrics.
+     * The row must still be in the attempt that was read, and for a {@code SUBMITTING} order still in
+     * the same send ({@code sent_at}): an answer about an earlier claim never moves a later one.
+     */
     public boolean transition(PaymentOrder order, OrderState from, OrderState to, Map<Column, Object> changes) {
-        return transition(order.id(), order.kind(), List.of(from), to, changes);
+        return transition(order.id(), order.kind(), List.of(from), to, changes, order);
     }
 
     private boolean transition(long id, OrderKind kind, Collection<OrderState> from, OrderState to,
             Map<Column, Object> changes) {
+        return transition(id, kind, from, to, changes, null);
+    }
+
+    private boolean transition(long id, OrderKind kind, Collection<OrderState> from, OrderState to,
+            Map<Column, Object> changes, PaymentOrder as) {
         Boolean done = tx.execute(status -> {
             StringBuilder sql = new StringBuilder("UPDATE payment_order SET state = ?, updated_at = ?");
             List<Object> args = new ArrayList<>();
@@ -288,7 +340,8 @@ public class OrderStore {
             args.add(Timestamp.from(clock.instant()));
             changes.forEach((column, value) -> {
                 sql.append(", ").append(column.sql).append(" = ?");
-                args.add(value instanceof Instant instant ? Timestamp.from(instant) : value);
+                args.add(value instanceof Instant instant ? Timestamp.from(instant)
+                        : value instanceof String text ? column.fit(text) : value);
             });
             if (to.isTerminal()) {
                 sql.append(", next_action_at = NULL");
@@ -297,6 +350,16 @@ public class OrderStore {
                     .append(from.stream().map(s -> "?").collect(Collectors.joining(","))).append(")");
             args.add(id);
             from.forEach(s -> args.add(s.name()));
+            if (as != null) {
+                sql.append(" AND attempts = ?");
+                args.add(as.attempts());
+                if (as.state() == OrderState.SUBMITTING) {
+                    sql.append(as.sentAt() == null ? " AND sent_at IS NULL" : " AND sent_at = ?");
+                    if (as.sentAt() != null) {
+                        args.add(Timestamp.from(as.sentAt()));
+                    }
+                }
+            }
             if (jdbc.update(sql.toString(), args.toArray()) != 1) {
                 return false;
             }
@@ -387,6 +450,8 @@ public class OrderStore {
                 rs.getString("platform_data"), rs.getString("callback_token"), rs.getInt("attempts"),
                 rs.getInt("not_found_answers"),
                 rs.getTimestamp("submitted_at") == null ? null : rs.getTimestamp("submitted_at").toInstant(),
-                updated == null ? null : updated.toInstant());
+                updated == null ? null : updated.toInstant(),
+                rs.getTimestamp("sent_at") == null ? null : rs.getTimestamp("sent_at").toInstant(),
+                rs.getTimestamp("created_at") == null ? null : rs.getTimestamp("created_at").toInstant());
     }
 }

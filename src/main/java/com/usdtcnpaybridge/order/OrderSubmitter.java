@@ -2,94 +2,62 @@ package com.usdtcnpaybridge.order;
 
 import static com.usdtcnpaybridge.order.OrderStore.set;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.usdtcnpaybridge.notify.OutboxStore;
 import com.usdtcnpaybridge.order.OrderStore.Column;
 import com.usdtcnpaybridge.platform.Masking;
 import com.usdtcnpaybridge.platform.PlatformAnswer;
-import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
-import com.usdtcnpaybridge.platform.PlatformClient;
+import com.usdtcnpaybridge.platform.PlatformAnswer.Outcome;
+import com.usdtcnpaybridge.platform.PlatformRequests;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends one order to the platform, at most once per claim: the order is claimed
- * ({@code NEW → SUBMITTING}) before anything goes out, and its answer decides the next state as
- * design.md's state machine says. An answer that leaves the outcome unknown keeps the order
- * {@code SUBMITTING}; the poller then asks the platform before anything is sent again.
+ * The submission's database side, one method per step of the submit routes: list and claim new
+ * orders ({@code NEW → SUBMITTING}), hold a claim right before its send, and record what the
+ * platform answered as design.md's state machine says. It makes no call itself: the routes do.
+ * An answer that leaves the outcome unknown keeps the order {@code SUBMITTING}; the poller then
+ * asks the platform before anything is sent again.
  */
 public class OrderSubmitter {
     private static final Logger LOG = LoggerFactory.getLogger(OrderSubmitter.class);
 
-    private final OrderStore orders;
-    private final PlatformClient platform;
-    private final PlatformCallbackTokens callbacks;
-    private final SubmitProperties.Submit policy;
-    private final ObjectMapper mapper;
-    private final Clock clock;
-    private final SubmitRateLimiter rateLimiter;
-    private final java.util.concurrent.Semaphore inFlight;
-
-    private final Duration firstQueryAfter;
-
-    /** A submitter whose accepted orders are due for their first query at once. */
-    public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
-            SubmitProperties.Submit policy, ObjectMapper mapper, Clock clock) {
-        this(orders, platform, callbacks, policy, Duration.ZERO, mapper, clock);
+    /** One claimed order and what its send came to (a split's part, gathered for one commit). */
+    public record Sent(PaymentOrder order, PlatformAnswer answer) {
     }
 
-    /**
-     * @param firstQueryAfter how long after the platform took an order it is first queried
-     *                        ({@link SubmitProperties.Poll#firstQuery()})
-     */
-    public OrderSubmitter(OrderStore orders, PlatformClient platform, PlatformCallbackTokens callbacks,
-            SubmitProperties.Submit policy, Duration firstQueryAfter, ObjectMapper mapper, Clock clock) {
-        this.firstQueryAfter = firstQueryAfter;
-        this.rateLimiter = new SubmitRateLimiter(policy.rateLimit());
-        this.inFlight = new java.util.concurrent.Semaphore(Math.max(1, policy.concurrency()), true);
+    private final OrderStore orders;
+    private final OutboxStore outbox;
+    private final PlatformRequests requests;
+    private final SubmitProperties.Submit policy;
+    private final Duration firstQueryAfter;
+    private final Clock clock;
+
+    public OrderSubmitter(OrderStore orders, OutboxStore outbox, PlatformRequests requests,
+            SubmitProperties.Submit policy, Duration firstQueryAfter, Clock clock) {
         this.orders = orders;
-        this.platform = platform;
-        this.callbacks = callbacks;
+        this.outbox = outbox;
+        this.requests = requests;
         this.policy = policy;
-        this.mapper = mapper;
+        this.firstQueryAfter = firstQueryAfter;
         this.clock = clock;
     }
 
-    /** New orders whose (re)send is due: left by a crash, or waiting out a backoff. */
+    /** New orders whose (re)send is due: left by a crash, or waiting out a backoff or a pause. */
     public List<Long> dueNewOrders() {
         return orders.due(OrderState.NEW, policy.sweepLimit());
     }
 
-    /**
-     * Claims a group of orders in one transaction, sends the claimed ones one after another, and
-     * records their answers in one transaction: two durable commits for the whole group instead of
-     * two per order. Until the answers' commit the group's orders stay SUBMITTING; a crash before
-     * it leaves them so, and the poller asks the platform about each before any resend, exactly as
-     * for a crash between one send and its answer.
-     */
-    public void submitAll(List<Long> orderIds) {
-        List<PaymentOrder> claimed = orders.claimOrders(orderIds, clock.instant().plus(policy.unknownOutcomeGrace()));
-        List<PlatformAnswer> answers = new java.util.ArrayList<>(claimed.size());
-        try {
-            for (PaymentOrder order : claimed) {
-                rateLimiter.acquire();
-                answers.add(send(order));
-            }
-        } finally {
-            // whatever was answered is recorded, even when a later send threw
-            orders.recordAll(claimed, answers, this::record);
-        }
-    }
-
     /** New orders of a batch in input order, in groups of {@code size}, fetched as they are walked. */
-    public java.util.Iterator<List<Long>> newOrderGroupsOf(long batchId, int size) {
-        java.util.Iterator<Long> ids = orders.newIdsOfBatch(batchId);
-        return new java.util.Iterator<>() {
+    public Iterator<List<Long>> newOrderGroupsOf(long batchId, int size) {
+        Iterator<Long> ids = orders.newIdsOfBatch(batchId);
+        return new Iterator<>() {
             @Override
             public boolean hasNext() {
                 return ids.hasNext();
@@ -97,7 +65,7 @@ public class OrderSubmitter {
 
             @Override
             public List<Long> next() {
-                List<Long> group = new java.util.ArrayList<>(size);
+                List<Long> group = new ArrayList<>(size);
                 while (group.size() < size && ids.hasNext()) {
                     group.add(ids.next());
                 }
@@ -106,60 +74,65 @@ public class OrderSubmitter {
         };
     }
 
-    /** Claims and sends one order; does nothing when another thread or instance has it. */
-    public void submit(long orderId) {
-        // wait for a slot before the claim, so no claimed order sits waiting (a crash there would
-        // leave it SUBMITTING for the poller to ask about)
-        rateLimiter.acquire();
-        for (PaymentOrder order : orders.claimOrders(List.of(orderId),
-                clock.instant().plus(policy.unknownOutcomeGrace()))) {
-            PlatformAnswer answer = send(order);
-            OrderLogContext.with(order, () -> record(order, answer));
-        }
+    /**
+     * Claims a group in one commit ({@code NEW → SUBMITTING}, counting the attempt): the orders that
+     * come back are this caller's alone. Until their answers are recorded they stay SUBMITTING; a crash
+     * leaves them so, and the poller asks the platform about each before any resend.
+     */
+    public List<PaymentOrder> claim(List<Long> orderIds) {
+        return orders.claimOrders(orderIds, clock.instant().plus(policy.unknownOutcomeGrace()));
     }
 
     /**
-     * Sends one order this caller has claimed; the caller records the answer. At most
-     * {@code concurrency} sends are in flight at once, whichever threads or routes make them: the
-     * submit pool has a few threads more than that, so that claiming and recording (database
-     * work) never leaves a slot to the platform idle.
+     * The fence at the send: the order as held for sending now, or null when its claim passed to
+     * someone else meanwhile (handed back to NEW by the query path and claimed again, or final).
+     * A null sends nothing.
      */
-    private PlatformAnswer send(PaymentOrder order) {
-        return OrderLogContext.with(order, () -> {
-            inFlight.acquireUninterruptibly();
-            try {
-                return platform.submit(order.kind(), request(order));
-            } finally {
-                inFlight.release();
-            }
-        });
-    }
-
-    private ObjectNode request(PaymentOrder order) {
-        ObjectNode body = mapper.createObjectNode()
-                .put("orderNo", order.orderNo())
-                .put("amount", order.amount());
-        if (order.kind() == OrderKind.WITHDRAWAL) {
-            body.put("category", order.category());
-            if (order.category() == 0) {
-                body.put("bankChannel", order.bankChannel());
-            }
-            body.put("name", order.payeeName()).put("account", order.account());
+    public PaymentOrder hold(PaymentOrder order) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (orders.hold(order, now, now.plus(policy.unknownOutcomeGrace()))) {
+            return order.sentAt(now);
         }
-        return body.put("successUrl", callbacks.successUrl(order.orderNo(), order.callbackToken()))
-                .put("failUrl", callbacks.failUrl(order.orderNo(), order.callbackToken()));
+        LOG.warn("Order {}: its claim (attempt {}) passed to someone else before the send; nothing sent",
+                order.orderNo(), order.attempts());
+        return null;
     }
 
-    private void record(PaymentOrder order, PlatformAnswer answer) {
+    /** Pairs a held order with its answer, for the group's record step. */
+    public Sent sent(PaymentOrder order, PlatformAnswer answer) {
+        return new Sent(order, answer);
+    }
+
+    /**
+     * Records a group's answers in one commit (one answer the database refuses is recorded alone,
+     * never rolling back the others). Parts that are not {@link Sent} (a send that failed before its
+     * answer, or an order whose claim was lost) are left as they are.
+     */
+    public void recordAll(List<?> parts) {
+        List<PaymentOrder> group = new ArrayList<>();
+        List<PlatformAnswer> answers = new ArrayList<>();
+        for (Object part : parts == null ? List.of() : parts) {
+            if (part instanceof Sent sent && sent.order() != null && sent.answer() != null) {
+                group.add(sent.order());
+                answers.add(sent.answer());
+            }
+        }
+        orders.recordAll(group, answers, this::record);
+    }
+
+    void record(PaymentOrder order, PlatformAnswer answer) {
         Instant now = clock.instant();
         switch (answer.outcome()) {
             case ACCEPTED -> {
                 String data = answer.data() == null || answer.data().isNull() ? null : answer.data().toString();
-                String platformNo = answer.data() == null ? null : answer.data().path(order.kind().platformOrderNoField())
-                        .asText(null);
-                orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTED, set(
+                String platformNo = requests.platformOrderNo(answer.data());
+                if (orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTED, set(
                         Column.PLATFORM_ORDER_NO, platformNo, Column.PLATFORM_DATA, data,
-                        Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now.plus(firstQueryAfter), Column.REASON, null));
+                        Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now.plus(firstQueryAfter),
+                        Column.REASON, null))) {
+                    outbox.addOrderAccepted(order, orders.batchFileName(order.batchId()),
+                            Column.PLATFORM_ORDER_NO.fit(platformNo), data);
+                }
                 LOG.info("Order {} ({} {} to {}) accepted by the platform", order.orderNo(), order.kind(),
                         order.amount(), Masking.account(order.account()));
             }
@@ -174,7 +147,7 @@ public class OrderSubmitter {
                         Column.NEXT_ACTION_AT, now, Column.REASON, "platform reports a duplicate orderNo; querying"));
                 LOG.warn("Order {}: platform says the orderNo exists; it will be queried", order.orderNo());
             }
-            case NOT_SENT, AUTH_FAILED, RATE_LIMITED, NOT_FOUND -> notProcessed(order, answer, now);
+            case NOT_SENT, AUTH_FAILED, RATE_LIMITED, NOT_FOUND, PAUSED -> notProcessed(order, answer, now);
             case UNKNOWN -> {
                 orders.transition(order, OrderState.SUBMITTING, OrderState.SUBMITTING, set(
                         Column.NEXT_ACTION_AT, now.plus(policy.unknownOutcomeGrace()),
@@ -185,24 +158,30 @@ public class OrderSubmitter {
         }
     }
 
-    /** The platform did not process the order: send again later, or give up after maxAttempts. */
+    /**
+     * The platform did not process the order: send again later. An outage spends no attempts: the
+     * order is given up ({@code FAILED}) only once it has been stored longer than
+     * {@code bridge.submit.give-up-after} without being placed.
+     */
     private void notProcessed(PaymentOrder order, PlatformAnswer answer, Instant now) {
-        int attempts = order.attempts();
-        if (attempts >= policy.maxAttempts()) {
+        if (order.createdAt() != null && order.createdAt().plus(policy.giveUpAfter()).isBefore(now)) {
             orders.transition(order, OrderState.SUBMITTING, OrderState.FAILED, set(
-                    Column.REASON, "not accepted after " + attempts + " attempts: " + answer.describe()));
-            LOG.error("Order {} FAILED after {} attempts: {}", order.orderNo(), attempts, answer.describe());
+                    Column.REASON, "not placed within " + policy.giveUpAfter() + ": " + answer.describe()));
+            LOG.error("Order {} FAILED: not placed within {}: {}", order.orderNo(), policy.giveUpAfter(),
+                    answer.describe());
             return;
         }
-        Duration wait = answer.retryAfter() != null ? answer.retryAfter() : backoff(attempts);
+        Duration wait = answer.retryAfter() != null ? answer.retryAfter()
+                : answer.outcome() == Outcome.PAUSED ? policy.breaker().openFor() : backoff(order.attempts());
         orders.transition(order, OrderState.SUBMITTING, OrderState.NEW, set(
                 Column.NEXT_ACTION_AT, now.plus(wait), Column.REASON, "retrying: " + answer.describe()));
         LOG.warn("Order {} not processed ({}); retry in {} ms", order.orderNo(), answer.describe(), wait.toMillis());
     }
 
-    /** Exponential backoff with full jitter on the upper half, so instances do not retry in step. */
+    /** Exponential backoff with full jitter on the upper half, capped, so instances do not retry in step. */
     Duration backoff(int attempts) {
         long base = policy.retryBackoff().toMillis() << Math.min(10, Math.max(0, attempts - 1));
+        base = Math.min(base, policy.maxBackoff().toMillis());
         long jitter = ThreadLocalRandom.current().nextLong(base / 2 + 1);
         return Duration.ofMillis(base / 2 + jitter);
     }

@@ -24,7 +24,16 @@ public record PaymentOrder(
         int attempts,
         int notFoundAnswers,
         Instant submittedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant sentAt,
+        Instant createdAt) {
+
+    /** This order as held for a send that began at {@code at}. */
+    public PaymentOrder sentAt(Instant at) {
+        return new PaymentOrder(id, batchId, lineNo, kind, orderNo, amount, amountText, category, bankChannel,
+                payeeName, account, state, reason, platformOrderNo, platformStatus, platformData, callbackToken,
+                attempts, 0, submittedAt, updatedAt, at, createdAt);
+    }
 
     /** The amount as the ERP should read it back: normalised when valid, as written otherwise. */
     public String amountForReport() {

@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll poll) {
 
     /**
-     * @param maxAttempts         sends of one order before it is FAILED
+     * @param giveUpAfter         an order not placed this long after it was stored is FAILED (an outage
+     *                            spends no attempts: only time gives up)
      * @param retryBackoff        first wait before sending again what was not sent; doubles each time
      * @param unknownOutcomeGrace how long after a send whose outcome is unknown the platform is asked
      *                            about the order (longer than the read timeout)
@@ -21,11 +22,33 @@ public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll p
      *                            before the recovery sweep may send it: the sweep is for orders a
      *                            crash left behind, not for a batch still committing or being
      *                            acknowledged
+     * @param maxBackoff          longest wait between two sends of an order that did not reach the platform
+     * @param breaker             when sends pause during a platform outage
      */
-    public record Submit(@DefaultValue("5") int maxAttempts, @DefaultValue("2s") Duration retryBackoff,
+    public record Submit(@DefaultValue("24h") Duration giveUpAfter, @DefaultValue("2s") Duration retryBackoff,
             @DefaultValue("30s") Duration unknownOutcomeGrace, @DefaultValue("4") int concurrency,
             @DefaultValue("500") int sweepLimit, @DefaultValue("2") int notFoundConfirmations,
-            @DefaultValue("0") double rateLimit, @DefaultValue("30s") Duration sweepGrace) {
+            @DefaultValue("0") double rateLimit, @DefaultValue("30s") Duration sweepGrace,
+            @DefaultValue("60s") Duration maxBackoff, @DefaultValue Breaker breaker) {
+
+        /** The first releases' shape (tests build it by hand): default backoff cap and breaker. */
+        public Submit(Duration giveUpAfter, Duration retryBackoff, Duration unknownOutcomeGrace, int concurrency,
+                int sweepLimit, int notFoundConfirmations, double rateLimit, Duration sweepGrace) {
+            this(giveUpAfter, retryBackoff, unknownOutcomeGrace, concurrency, sweepLimit, notFoundConfirmations,
+                    rateLimit, sweepGrace, Duration.ofSeconds(60), new Breaker(5, Duration.ofSeconds(10), 2));
+        }
+    }
+
+    /**
+     * The circuit breaker around sends ({@code bridge.submit.breaker.*}).
+     *
+     * @param failuresToOpen consecutive sends that did not reach the platform (refused connection, no
+     *                       token, 5xx, timeout) after which sends pause
+     * @param openFor        how long sends pause before a few probe sends go out
+     * @param probes         sends let through to probe a platform that was down
+     */
+    public record Breaker(@DefaultValue("5") int failuresToOpen, @DefaultValue("10s") Duration openFor,
+            @DefaultValue("2") int probes) {
     }
 
     /**

@@ -25,8 +25,10 @@ public record PlatformAnswer(Outcome outcome, Integer httpStatus, String code, S
         NOT_SENT,
         /** 429: nothing processed, wait {@code retryAfter}. */
         RATE_LIMITED,
-        /** Timeout, reset, 5xx, unreadable answer: the platform may or may not have acted. */
-        UNKNOWN
+        /** Timeout, reset, 5xx, unreadable answer, a code on no list: the platform may or may not have acted. */
+        UNKNOWN,
+        /** The circuit breaker held the send during an outage: nothing went out. */
+        PAUSED
     }
 
     public static PlatformAnswer of(Outcome outcome, Integer httpStatus, String code, String msg, JsonNode data) {

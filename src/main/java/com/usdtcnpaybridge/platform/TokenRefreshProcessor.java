@@ -21,14 +21,20 @@ import org.slf4j.LoggerFactory;
  * never becomes a lock everyone waits on. An authentication failure forces one refresh (unless
  * another thread already replaced the failing token) and one retry.
  *
- * <p>As a Camel {@link Processor} it sets the {@code AccessKey}, {@code AccessToken} and
- * {@code Timestamp} headers, for routes that call the platform with the http component.
+ * <p>As a Camel {@link Processor} (the routes' {@code add-token} step) it sets the {@code AccessKey},
+ * {@code AccessToken} and {@code Timestamp} headers of a platform call; {@link #forced()} is the
+ * {@code force-token-refresh} step after the platform refused the token. When no token can be had
+ * it throws {@link PlatformException}: the call is then never made.
  */
 public class TokenRefreshProcessor implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(TokenRefreshProcessor.class);
 
     /** A token as the platform granted it; {@code toString} never shows the value. */
-    public record Grant(String value, Instant refreshAt, Instant expiresAt) {
+    public record Grant(String value, Instant refreshAt, Instant expiresAt, String publicKey) {
+        public Grant(String value, Instant refreshAt, Instant expiresAt) {
+            this(value, refreshAt, expiresAt, null);
+        }
+
         @Override
         public String toString() {
             return "Grant[refreshAt=" + refreshAt + ", expiresAt=" + expiresAt + "]";
@@ -128,6 +134,22 @@ public class TokenRefreshProcessor implements Processor {
         exchange.getMessage().setHeader("AccessKey", accessKey);
         exchange.getMessage().setHeader("AccessToken", token());
         exchange.getMessage().setHeader("Timestamp", timestamp());
+    }
+
+    /** The step after an authentication failure: replaces the refused token (once however many ask). */
+    public Processor forced() {
+        return exchange -> {
+            String stale = exchange.getMessage().getHeader("AccessToken", String.class);
+            exchange.getMessage().setHeader("AccessKey", accessKey);
+            exchange.getMessage().setHeader("AccessToken", forceRefresh(stale));
+            exchange.getMessage().setHeader("Timestamp", timestamp());
+        };
+    }
+
+    /** The RSA public key the last token answer carried, if any. */
+    public String publicKey() {
+        Grant grant = current.get();
+        return grant == null ? null : grant.publicKey();
     }
 
     public String accessKey() {

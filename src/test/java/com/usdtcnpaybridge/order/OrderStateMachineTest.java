@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.usdtcnpaybridge.order.OrderStore.Column;
-import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
-import com.usdtcnpaybridge.platform.PlatformClient;
-import com.usdtcnpaybridge.platform.PlatformProperties;
 import com.usdtcnpaybridge.sandbox.SandboxSettings;
 import com.usdtcnpaybridge.sandbox.UsdtcnpaySandbox;
 import java.time.Clock;
@@ -29,9 +26,11 @@ class OrderStateMachineTest {
     UsdtcnpaySandbox sandbox;
     OrderSubmitter submitter;
     OrderPoller poller;
-    PlatformClient client;
+    PlatformRoutes routes;
+    final List<PlatformRoutes> others = new ArrayList<>();
     final SubmitProperties props = new SubmitProperties(
-            new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 4, 100, 2, 0, Duration.ZERO),
+            new SubmitProperties.Submit(Duration.ofHours(1), Duration.ofMillis(10), Duration.ZERO, 4, 100, 2, 0,
+                    Duration.ZERO),
             new SubmitProperties.Poll(Duration.ZERO, 100, 4, Duration.ofMinutes(10), Duration.ofSeconds(60),
                     Duration.ofSeconds(60), null));
 
@@ -40,16 +39,22 @@ class OrderStateMachineTest {
         sandbox = new UsdtcnpaySandbox(SandboxSettings.defaults().withPort(0).withCredentials("ak", "sk")
                 .withWithdrawTimeline(Duration.ofHours(1), Duration.ofHours(1), 0));
         sandbox.start();
-        client = new PlatformClient(new PlatformProperties(sandbox.baseUrl(), "ak", "sk",
-                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(5), "millis", List.of("2004"),
-                List.of("2002"), List.of("1002")), new ObjectMapper(), clock);
-        PlatformCallbackTokens tokens = new PlatformCallbackTokens("http://localhost:8080/platform/callback", "k");
-        submitter = new OrderSubmitter(db.orders, client, tokens, props.submit(), new ObjectMapper(), clock);
-        poller = new OrderPoller(db.orders, client, props, clock);
+        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, clock);
+        submitter = routes.submitter;
+        poller = routes.poller;
+    }
+
+    /** Routes over the same database with another policy or platform, closed after the test. */
+    PlatformRoutes routes(String baseUrl, SubmitProperties with, Duration firstQueryAfter) {
+        PlatformRoutes more = new PlatformRoutes(db, baseUrl, with, firstQueryAfter, clock);
+        others.add(more);
+        return more;
     }
 
     @AfterEach
     void stop() {
+        others.forEach(PlatformRoutes::close);
+        routes.close();
         sandbox.stop();
     }
 
@@ -60,7 +65,7 @@ class OrderStateMachineTest {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
-            all.add(pool.submit(() -> submitter.submit(id)));
+            all.add(pool.submit(() -> routes.submit(id)));
         }
         for (Future<?> f : all) {
             f.get();
@@ -77,7 +82,7 @@ class OrderStateMachineTest {
         List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
         sandbox.configureFaults(java.util.Map.of("latencyMillis", 300));
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<?> sent = pool.submit(() -> submitter.submitAll(ids));
+        Future<?> sent = pool.submit(() -> routes.submitGroup(ids));
         // the sandbox counts GA-2 only after GA-1's answer came back to us
         Instant until = Instant.now().plusSeconds(20);
         while (sandbox.submissionCount("GA-2") == 0 && Instant.now().isBefore(until)) {
@@ -96,12 +101,12 @@ class OrderStateMachineTest {
     void aPollGroupsAnswersAreRecordedTogetherAfterItsQueries() throws Exception {
         long batch = db.withdrawals("pollgroup.csv", "PG-1", "PG-2");
         List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
-        submitter.submitAll(ids);
+        routes.submitGroup(ids);
         assertThat(db.stateOf("PG-1")).isEqualTo(OrderState.SUBMITTED);
         sandbox.configureFaults(java.util.Map.of("latencyMillis", 300));
         int before = sandbox.apiCalls();
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        Future<?> polled = pool.submit(() -> poller.pollAll(ids));
+        Future<?> polled = pool.submit(() -> routes.pollGroup(ids));
         // PG-2's query arrives only after PG-1's answer came back to us
         Instant until = Instant.now().plusSeconds(20);
         while (sandbox.apiCalls() < before + 2 && Instant.now().isBefore(until)) {
@@ -122,19 +127,15 @@ class OrderStateMachineTest {
         }
         long batch = db.withdrawals("inflight.csv", numbers.toArray(String[]::new));
         List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
-        SubmitProperties.Submit two = new SubmitProperties.Submit(3, Duration.ofMillis(10), Duration.ZERO, 2, 100, 2, 0,
-                Duration.ZERO);
-        PlatformClient client = new PlatformClient(new PlatformProperties(sandbox.baseUrl(), "ak", "sk",
-                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(5), "millis", List.of("2004"),
-                List.of("2002"), List.of("1002")), new ObjectMapper(), clock);
-        OrderSubmitter limited = new OrderSubmitter(db.orders, client,
-                new PlatformCallbackTokens("http://localhost/cb", "k"), two, new ObjectMapper(), clock);
+        SubmitProperties.Submit two = new SubmitProperties.Submit(Duration.ofHours(1), Duration.ofMillis(10),
+                Duration.ZERO, 2, 100, 2, 0, Duration.ZERO);
+        PlatformRoutes limited = routes(sandbox.baseUrl(), new SubmitProperties(two, props.poll()), Duration.ZERO);
         sandbox.configureFaults(java.util.Map.of("latencyMillis", 150));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> all = new ArrayList<>();
         for (int g = 0; g < 4; g++) {
             List<Long> group = ids.subList(g * 3, g * 3 + 3);
-            all.add(pool.submit(() -> limited.submitAll(group)));
+            all.add(pool.submit(() -> limited.submitGroup(group)));
         }
         for (Future<?> f : all) {
             f.get();
@@ -148,8 +149,7 @@ class OrderStateMachineTest {
     void anAcceptedOrderIsFirstQueriedOnlyAfterTheFirstQueryDelay() {
         db.withdrawals("first.csv", "FQ-1");
         long id = db.orders.findByOrderNo("FQ-1").orElseThrow().id();
-        OrderSubmitter patient = new OrderSubmitter(db.orders, client, new PlatformCallbackTokens("http://localhost/cb", "k"),
-                props.submit(), Duration.ofHours(1), new ObjectMapper(), clock);
+        PlatformRoutes patient = routes(sandbox.baseUrl(), props, Duration.ofHours(1));
         patient.submit(id);
         assertThat(db.stateOf("FQ-1")).isEqualTo(OrderState.SUBMITTED);
         Instant due = db.jdbc.queryForObject("SELECT next_action_at FROM payment_order WHERE id = ?",
@@ -178,7 +178,7 @@ class OrderStateMachineTest {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            all.add(pool.submit(() -> submitter.submitAll(ids)));
+            all.add(pool.submit(() -> routes.submitGroup(ids)));
         }
         for (Future<?> f : all) {
             f.get();
@@ -200,19 +200,19 @@ class OrderStateMachineTest {
         long sent = db.orders.findByOrderNo("CRASH-SENT").orElseThrow().id();
         long unsent = db.orders.findByOrderNo("CRASH-UNSENT").orElseThrow().id();
         // CRASH-SENT reached the platform, then the instance died before recording the answer
-        submitter.submit(sent);
+        routes.submit(sent);
         db.orders.transition(sent, OrderState.SUBMITTED, OrderState.SUBMITTING, set(Column.NEXT_ACTION_AT, Instant.EPOCH));
         // CRASH-UNSENT was claimed, then the instance died before the call went out
         assertThat(db.orders.claim(unsent, Instant.EPOCH)).isTrue();
 
         for (long id : poller.dueOrders()) {
-            poller.poll(id);
+            routes.poll(id);
         }
         assertThat(db.stateOf("CRASH-SENT")).isEqualTo(OrderState.UNDER_REVIEW);
         // one "not found" is not enough: a platform may be slow to index a new order
         assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.SUBMITTING);
         for (long id : poller.dueOrders()) {
-            poller.poll(id);
+            routes.poll(id);
         }
         assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.NEW);
         assertThat(sandbox.submissionCount("CRASH-SENT")).isEqualTo(1);
@@ -220,7 +220,7 @@ class OrderStateMachineTest {
 
         // only after the platform said it never got it is the order sent, once
         for (long id : submitter.dueNewOrders()) {
-            submitter.submit(id);
+            routes.submit(id);
         }
         assertThat(sandbox.submissionCount("CRASH-UNSENT")).isEqualTo(1);
         assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.SUBMITTED);
@@ -231,36 +231,37 @@ class OrderStateMachineTest {
     void aDuplicateAnswerMeansThePlatformHasTheOrder() {
         db.withdrawals("dup.csv", "DUP-1");
         long id = db.orders.findByOrderNo("DUP-1").orElseThrow().id();
-        submitter.submit(id);
+        routes.submit(id);
         // pretend the first answer was lost: back to NEW behind the store's back, then send again
         db.jdbc.update("UPDATE payment_order SET state = 'NEW' WHERE id = ?", id);
-        submitter.submit(id);
+        routes.submit(id);
         assertThat(sandbox.submissionCount("DUP-1")).isEqualTo(2);
         assertThat(db.stateOf("DUP-1")).isEqualTo(OrderState.SUBMITTING);
-        poller.poll(id);
+        routes.poll(id);
         assertThat(db.stateOf("DUP-1")).isEqualTo(OrderState.UNDER_REVIEW);
     }
 
     @Test
-    void anOrderThatCannotReachThePlatformIsRetriedWithBackoffThenFailed() {
-        PlatformClient down = new PlatformClient(new PlatformProperties("http://127.0.0.1:"
-                + com.usdtcnpaybridge.BridgeTestSupport.freePort(), "ak", "sk", Duration.ofSeconds(60),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), "millis", List.of("2004"), List.of("2002"),
-                List.of("1002")), new ObjectMapper(), clock);
-        OrderSubmitter offline = new OrderSubmitter(db.orders, down,
-                new PlatformCallbackTokens("http://localhost/cb", "k"), props.submit(), new ObjectMapper(), clock);
+    void anOrderThatCannotReachThePlatformIsRetriedWithBackoffAndFailedOnlyAfterTheGiveUpTime() {
+        String nowhere = "http://127.0.0.1:" + com.usdtcnpaybridge.BridgeTestSupport.freePort();
+        PlatformRoutes offline = routes(nowhere, props, Duration.ZERO);
         db.withdrawals("down.csv", "DOWN-1");
         long id = db.orders.findByOrderNo("DOWN-1").orElseThrow().id();
-        offline.submit(id);
-        PaymentOrder afterOne = db.orders.find(id).orElseThrow();
-        assertThat(afterOne.state()).isEqualTo(OrderState.NEW);
-        assertThat(afterOne.attempts()).isEqualTo(1);
-        assertThat(afterOne.reason()).startsWith("retrying: NOT_SENT");
-        offline.submit(id);
+        for (int i = 0; i < 4; i++) {
+            offline.submit(id);
+            db.jdbc.update("UPDATE payment_order SET next_action_at = ? WHERE id = ?", java.sql.Timestamp.from(Instant.EPOCH), id);
+        }
+        // however many sends did not reach the platform, the order is not given up while it is young
+        PaymentOrder afterMany = db.orders.find(id).orElseThrow();
+        assertThat(afterMany.state()).isEqualTo(OrderState.NEW);
+        assertThat(afterMany.reason()).startsWith("retrying: ");
+        // stored longer ago than bridge.submit.give-up-after (1 h here): FAILED, with its one event
+        db.jdbc.update("UPDATE payment_order SET created_at = ? WHERE id = ?",
+                java.sql.Timestamp.from(Instant.now().minus(Duration.ofHours(2))), id);
         offline.submit(id);
         PaymentOrder failed = db.orders.find(id).orElseThrow();
         assertThat(failed.state()).isEqualTo(OrderState.FAILED);
-        assertThat(failed.reason()).startsWith("not accepted after 3 attempts");
+        assertThat(failed.reason()).startsWith("not placed within PT1H");
         assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE order_id = ?", Integer.class, id))
                 .isEqualTo(1);
         assertThat(sandbox.submissionCount("DOWN-1")).isZero();
