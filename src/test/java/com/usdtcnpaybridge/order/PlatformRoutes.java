@@ -63,6 +63,7 @@ public final class PlatformRoutes implements AutoCloseable {
             breaker = new PlatformBreaker(b.failuresToOpen(), b.openFor(), b.probes(), clock);
 
             DefaultCamelContext ctx = new DefaultCamelContext();
+            ctx.setStreamCaching(false); // as camel.main.stream-caching-enabled in config/application.yaml
             Properties p = new Properties();
             p.put("usdtcnpay.base-url", baseUrl);
             p.put("usdtcnpay.path.get-access-token", "/api/getAccessToken");
@@ -117,6 +118,17 @@ public final class PlatformRoutes implements AutoCloseable {
 
     public void submitGroup(List<Long> ids) {
         template.sendBody("direct:submit-group", ids);
+    }
+
+    /** One platform call through the platform-call route, as the submit and query routes make it. */
+    public com.usdtcnpaybridge.platform.PlatformAnswer call(String path, String json) {
+        org.apache.camel.Exchange done = template.request("direct:platform-call",
+                e -> {
+                    e.getMessage().setBody(json);
+                    e.getMessage().setHeader(org.apache.camel.Exchange.HTTP_PATH, path);
+                });
+        return done.getProperty(com.usdtcnpaybridge.platform.PlatformAnswers.ANSWER,
+                com.usdtcnpaybridge.platform.PlatformAnswer.class);
     }
 
     public void poll(long id) {
