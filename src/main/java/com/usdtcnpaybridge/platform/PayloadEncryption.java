@@ -161,9 +161,12 @@ public class PayloadEncryption implements Processor {
         if (!(root instanceof ObjectNode envelope) || !envelope.path(ANSWER_FIELD).isTextual()) {
             return asSent;
         }
-        RSAPublicKey key = currentKey();
         byte[] cipherText = decodeBase64(envelope.get(ANSWER_FIELD).asText());
-        if (cipherText == null || cipherText.length == 0 || cipherText.length % keyBytes(key) != 0) {
+        if (cipherText == null || cipherText.length == 0) {
+            return asSent;
+        }
+        RSAPublicKey key = currentKey();
+        if (cipherText.length % keyBytes(key) != 0) {
             return asSent;
         }
         byte[] plain;
