@@ -231,11 +231,10 @@ public class BridgeConfiguration {
                 });
     }
 
-    /** Lead's interim stand-in until the rsa payload mode lands: passes the body through. */
-    @Bean
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean(name = "payloadEncryption")
-    org.apache.camel.Processor payloadEncryption() {
-        return exchange -> { };
+    /** The rsa payload mode's key, when the configuration gives none: the one of the last token answer. */
+    @Bean(name = com.usdtcnpaybridge.platform.PayloadEncryptionConfiguration.TOKEN_PUBLIC_KEY)
+    java.util.function.Supplier<String> tokenPublicKey(TokenRefreshProcessor tokens) {
+        return tokens::publicKey;
     }
 
     /**

@@ -49,6 +49,8 @@ public class EmbeddedConfiguration {
         if (s.faults() != null && !s.faults().isEmpty()) {
             sandbox.configureFaults(s.faults());
         }
+        sandbox.payloads().mode(s.payloadEncryption());
+        sandbox.payloads().encryptAnswers(s.encryptAnswers());
         return sandbox;
     }
 

@@ -16,7 +16,8 @@ public record EmbeddedProperties(@DefaultValue Sandbox sandbox, @DefaultValue Em
             @DefaultValue("2s") Duration withdrawProgress, @DefaultValue("0.2") double withdrawRejectShare,
             @DefaultValue("2s") Duration chargeAwaitPayment, @DefaultValue("2s") Duration chargeConfirm,
             @DefaultValue("0.2") double chargeCancelShare, @DefaultValue("mixed") String detailShape,
-            java.util.Map<String, String> faults) {
+            java.util.Map<String, String> faults,
+            @DefaultValue("none") String payloadEncryption, @DefaultValue("false") boolean encryptAnswers) {
     }
 
     /** The embedded SFTP server (Apache MINA SSHD). */

@@ -56,8 +56,38 @@ public class PlatformAnswers {
         this.maxRetryAfter = props.maxRetryAfter();
     }
 
-    /** The answer to the call just made: HTTP status, Retry-After and body as camel-http left them. */
+    /** Exchange property: why the answer's body could not be read whole (cut, too long, too slow). */
+    public static final String CUT = "bridgeAnswerCut";
+
+    /**
+     * The {@code read-answer} step: the body of a 2xx answer read into memory, at most
+     * {@code max-answer-bytes} and within {@code read-timeout} of the call's start; any other answer's
+     * body is dropped unread. A body that could not be read whole is dropped and {@link #CUT} says why.
+     */
+    public void read(Exchange exchange) {
+        Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Object body = exchange.getMessage().getBody();
+        if (status == null || status < 200 || status >= 300) {
+            discard(body);
+            exchange.getMessage().setBody(null);
+            return;
+        }
+        try {
+            exchange.getMessage().setBody(read(body, deadline(exchange)));
+        } catch (IOException e) {
+            exchange.setProperty(CUT, e instanceof AnswerCut ? e.getMessage() : "answer cut: " + e.getClass().getSimpleName());
+            exchange.getMessage().setBody(null);
+        }
+    }
+
+    /** The answer to the call just made: HTTP status, Retry-After and the body read by {@link #read}. */
     public PlatformAnswer classify(Exchange exchange) {
+        String cut = exchange.getProperty(CUT, String.class);
+        if (cut != null) {
+            exchange.removeProperty(CUT);
+            Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+            return done(exchange, PlatformAnswer.failure(Outcome.UNKNOWN, status, cut));
+        }
         Integer status = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
         PlatformAnswer answer;
         if (status == null) {

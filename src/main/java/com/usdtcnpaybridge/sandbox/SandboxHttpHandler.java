@@ -48,6 +48,7 @@ final class SandboxHttpHandler implements HttpHandler {
     private final SandboxTokens tokens;
     private final SandboxOrders orders;
     private final SandboxFaults faults;
+    private final SandboxPayloads payloads;
     private final String publicKeyBase64;
     private final String baseUrl;
     private final ObjectMapper mapper;
@@ -55,11 +56,13 @@ final class SandboxHttpHandler implements HttpHandler {
     private final AtomicLong detailCalls = new AtomicLong();
 
     SandboxHttpHandler(SandboxSettings settings, SandboxTokens tokens, SandboxOrders orders,
-                       SandboxFaults faults, String publicKeyBase64, String baseUrl, ObjectMapper mapper) {
+                       SandboxFaults faults, SandboxPayloads payloads, String publicKeyBase64, String baseUrl,
+                       ObjectMapper mapper) {
         this.settings = settings;
         this.tokens = tokens;
         this.orders = orders;
         this.faults = faults;
+        this.payloads = payloads;
         this.publicKeyBase64 = publicKeyBase64;
         this.baseUrl = baseUrl;
         this.mapper = mapper;
@@ -208,9 +211,13 @@ final class SandboxHttpHandler implements HttpHandler {
             default:
                 break;
         }
-        return parse(body)
+        Optional<byte[]> plain = payloads.openRequest(body, mapper);
+        if (plain.isEmpty()) {
+            return envelope(200, SandboxPayloads.PLAIN_BODY_REFUSED, SandboxPayloads.PLAIN_BODY_MESSAGE, null);
+        }
+        return payloads.sealAnswer(parse(plain.get())
                 .map(action)
-                .orElseGet(() -> envelope(200, BAD_JSON, "请求参数格式错误", null));
+                .orElseGet(() -> envelope(200, BAD_JSON, "请求参数格式错误", null)), mapper);
     }
 
     private SandboxReply submitWithdraw(ObjectNode json) {

@@ -48,6 +48,7 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     private final SandboxOrders orders;
     private final SandboxFaults faults;
     private final KeyPair keyPair;
+    private final SandboxPayloads payloads;
     private final ObjectMapper mapper;
 
     private final Object lifecycle = new Object();
@@ -63,6 +64,7 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
         this.orders = new SandboxOrders(settings, clock);
         this.faults = new SandboxFaults();
         this.keyPair = generateKeyPair();
+        this.payloads = new SandboxPayloads(keyPair);
         // BigDecimal keeps "800.00"-style amounts exact; no double rounding in the multiple-of-100 check
         this.mapper = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     }
@@ -86,7 +88,7 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
             }
             String baseUrl = "http://127.0.0.1:" + created.getAddress().getPort();
             created.createContext("/", new SandboxHttpHandler(settings, tokens, orders, faults,
-                    publicKeyBase64(), baseUrl, mapper));
+                    payloads, publicKeyBase64(), baseUrl, mapper));
             executor = Executors.newFixedThreadPool(WORKER_THREADS, workerThreads(created.getAddress().getPort()));
             created.setExecutor(executor);
             created.start();
@@ -217,6 +219,11 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
      */
     public void configureFaults(Map<String, ?> settings) {
         SandboxHttpHandler.applyFaults(mapper.valueToTree(settings), faults);
+    }
+
+    /** The RSA payload mode of this sandbox (encrypted requests, encrypted answers); off until switched on. */
+    public SandboxPayloads payloads() {
+        return payloads;
     }
 
     /** The switchable faults of this sandbox; changes take effect on the next request. */

@@ -88,7 +88,10 @@ public final class PlatformRoutes implements AutoCloseable {
             registry.bind("platformBreaker", breaker);
             registry.bind("sendSlots", new SendSlots(props.submit().concurrency()));
             registry.bind("submitRateLimit", new SubmitRateLimiter(props.submit().rateLimit()));
-            registry.bind("payloadEncryption", (org.apache.camel.Processor) exchange -> { });
+            com.usdtcnpaybridge.platform.PayloadEncryption payloads = new com.usdtcnpaybridge.platform.PayloadEncryption(
+                    extra.getProperty("payloadEncryption", "none"), null, "data", tokens::publicKey);
+            registry.bind("payloadEncryption", payloads);
+            registry.bind("payloadAnswerDecryption", (org.apache.camel.Processor) payloads::decryptAnswer);
             registry.bind("submitPool", submitPool);
             registry.bind("pollPool", pollPool);
             HttpComponent http = ctx.getComponent("http", HttpComponent.class);

@@ -127,6 +127,26 @@ class PlatformCallRouteTest {
     }
 
     @Test
+    void inRsaModeTheRoutesSendEncryptedBodiesAndOpenEncryptedAnswers() {
+        sandbox = new UsdtcnpaySandbox(SandboxSettings.defaults().withPort(0).withCredentials("ak", "sk"));
+        sandbox.start();
+        sandbox.payloads().mode("rsa");
+        sandbox.payloads().encryptAnswers(true);
+        Properties rsa = new Properties();
+        rsa.put("payloadEncryption", "rsa");
+        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, clock, rsa);
+        long batch = db.withdrawals("rsa.csv", "RSA-1");
+        routes.submitGroup(db.orders.idsOfBatch(batch, OrderState.NEW));
+        assertThat(sandbox.submissionCount("RSA-1")).isEqualTo(1);
+        assertThat(sandbox.payloads().refusedBodies()).isZero();
+        PaymentOrder accepted = db.orders.findByOrderNo("RSA-1").orElseThrow();
+        assertThat(accepted.state()).isEqualTo(OrderState.SUBMITTED);
+        assertThat(accepted.platformOrderNo()).as("read out of the decrypted answer %s", accepted.platformData()).startsWith("W");
+        routes.poll(accepted.id());
+        assertThat(db.stateOf("RSA-1")).isEqualTo(OrderState.UNDER_REVIEW);
+    }
+
+    @Test
     void aRefusedConnectionIsNotSent() {
         routes = new PlatformRoutes(db, "http://127.0.0.1:" + BridgeTestSupport.freePort(), props, Duration.ZERO, clock);
         PlatformAnswer answer = routes.call(WITHDRAW, withdrawal("PC-6", 100));
