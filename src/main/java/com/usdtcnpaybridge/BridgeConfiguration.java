@@ -9,7 +9,6 @@ import com.usdtcnpaybridge.batch.BatchFileProperties;
 import com.usdtcnpaybridge.batch.BatchFormats;
 import com.usdtcnpaybridge.batch.OrderRules;
 import com.usdtcnpaybridge.batch.OrderValidator;
-import com.usdtcnpaybridge.notify.ErpNotifier;
 import com.usdtcnpaybridge.notify.NotifyProperties;
 import com.usdtcnpaybridge.notify.OutboxStore;
 import com.usdtcnpaybridge.ops.BridgeMetrics;
@@ -191,11 +190,6 @@ public class BridgeConfiguration {
     BatchResults batchResults(BatchStore batches, OrderStore orders, BatchFormats formats,
             @Value("${erp.sftp.outbox}") String outbox, BridgeMetrics metrics, OutgoingFiles outgoing) {
         return new BatchResults(batches, orders, formats, outbox, metrics, outgoing);
-    }
-
-    @Bean
-    ErpNotifier erpNotifier(OutboxStore outbox, NotifyProperties props, Clock clock) {
-        return new ErpNotifier(outbox, props, clock);
     }
 
     /**

@@ -61,7 +61,7 @@ public final class ChaosHarness {
 
         Map<String, String> props = standIns.bridgeProperties();
         props.put("usdtcnpay.read-timeout", "2s");
-        props.put("erp.callback.timeout", "2s");
+        props.put("erp.callback.timeout", "2000");
         props.put("bridge.submit.concurrency", "8");
         props.put("bridge.submit.max-attempts", "20");
         props.put("bridge.submit.retry-backoff", "500ms");

@@ -4,7 +4,19 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-/** Where and how the ERP hears about outcomes ({@code erp.callback.*}). */
+/**
+ * Where and how the ERP hears about outcomes ({@code erp.callback.*}). The erp-notify route reads
+ * {@code url}, {@code timeout}, {@code interval} and {@code group-size} as placeholders itself.
+ *
+ * @param url         the ERP endpoint every event is posted to
+ * @param secret      the HMAC-SHA256 key of {@code X-Bridge-Signature}; required
+ * @param timeout     connect and answer timeout of one delivery (a whole number of milliseconds in
+ *                    the configuration: the route's http endpoint takes it as it is)
+ * @param maxAttempts deliveries of one event before it is DEAD
+ * @param backoff     wait after the first failed delivery; doubles each time
+ * @param maxBackoff  longest wait between two deliveries
+ * @param batchSize   events one look at the outbox claims at most
+ */
 @ConfigurationProperties("erp.callback")
 public record NotifyProperties(
         String url,
@@ -14,4 +26,11 @@ public record NotifyProperties(
         @DefaultValue("2s") Duration backoff,
         @DefaultValue("10m") Duration maxBackoff,
         @DefaultValue("100") int batchSize) {
+
+    /** Never the secret, whatever prints the properties. */
+    @Override
+    public String toString() {
+        return "NotifyProperties[url=" + url + ", secret=***, timeout=" + timeout + ", maxAttempts=" + maxAttempts
+                + ", backoff=" + backoff + ", maxBackoff=" + maxBackoff + ", batchSize=" + batchSize + "]";
+    }
 }

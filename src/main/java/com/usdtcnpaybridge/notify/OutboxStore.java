@@ -18,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  */
 public class OutboxStore {
     public static final String ORDER_FINAL = "order.final";
+    public static final String ORDER_ACCEPTED = "order.accepted";
     public static final String BATCH_FINISHED = "batch.finished";
     public static final String BATCH_REFUSED = "batch.refused";
 
@@ -56,38 +57,55 @@ public class OutboxStore {
                 .put("platformStatus", order.platformStatus())
                 .put("reason", order.reason())
                 .put("updatedAt", order.updatedAt().toString());
-        if (order.platformData() != null) {
-            try {
-                body.set("data", mapper.readTree(order.platformData()));
-            } catch (java.io.IOException e) {
-                body.put("data", order.platformData());
-            }
-        }
+        putData(body, order.platformData());
         insert(id, "order:" + order.id(), ORDER_FINAL, order.batchId(), order.id(), body);
     }
 
-    /** Adds the event for an order the platform accepted (lead's interim version; see the notify work). */
+    /**
+     * Adds the event for an order the platform has just accepted: {@code platformOrderNo} and
+     * {@code data} are what its submission answer said ({@code data}, for a charge, the payer's
+     * payment link or QR code, which the ERP needs before the order can become final). Call inside
+     * the transaction that records the acceptance. One event per order ({@code accepted:<orderId>}):
+     * a second call for the same order adds nothing and does not disturb the transaction.
+     */
     public void addOrderAccepted(PaymentOrder order, String fileName, String platformOrderNo, String data) {
         String id = UUID.randomUUID().toString();
         ObjectNode body = mapper.createObjectNode()
                 .put("eventId", id)
-                .put("type", "order.accepted")
+                .put("type", ORDER_ACCEPTED)
                 .put("kind", order.kind().name())
                 .put("batchId", order.batchId())
                 .put("file", fileName)
                 .put("line", order.lineNo())
                 .put("orderNo", order.orderNo())
                 .put("amount", order.amountForReport())
-                .put("platformOrderNo", platformOrderNo)
-                .put("acceptedAt", clock.instant().toString());
-        if (data != null) {
-            try {
-                body.set("data", mapper.readTree(data));
-            } catch (java.io.IOException e) {
-                body.put("data", data);
-            }
+                .put("platformOrderNo", platformOrderNo);
+        putData(body, data);
+        body.put("acceptedAt", clock.instant().toString());
+        Timestamp now = Timestamp.from(clock.instant());
+        String key = "accepted:" + order.id();
+        // only if absent: a failed INSERT would abort the caller's transaction on PostgreSQL
+        jdbc.update("INSERT INTO outbox_event (id, event_key, event_type, batch_id, order_id, payload, state, attempts,"
+                + " next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ? FROM (VALUES (1)) one"
+                + " WHERE NOT EXISTS (SELECT 1 FROM outbox_event WHERE event_key = ?)",
+                id, key, ORDER_ACCEPTED, order.batchId(), order.id(), body.toString(), now, now, key);
+    }
+
+    /** The platform's data embedded as JSON when it is JSON, as a string otherwise; absent when null. */
+    private void putData(ObjectNode body, String data) {
+        if (data == null) {
+            return;
         }
-        insert(id, "accepted:" + order.id(), "order.accepted", order.batchId(), order.id(), body);
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = mapper.readTree(data);
+            if (json == null || json.isMissingNode()) {
+                body.put("data", data);
+            } else {
+                body.set("data", json);
+            }
+        } catch (java.io.IOException e) {
+            body.put("data", data);
+        }
     }
 
     /** Adds the event for a batch whose result file has been written. */

@@ -95,7 +95,7 @@ class TwoInstancesOnPostgresTest {
         p.put("erp.callback.secret", "pg-callback-secret");
         p.put("erp.callback.interval", "200");
         p.put("erp.callback.backoff", "200ms");
-        p.put("erp.callback.timeout", "2s");
+        p.put("erp.callback.timeout", "2000");
         p.put("bridge.platform-callback.secret", "pg-platform-callback-secret");
         p.put("bridge.poll.interval", "300");
         p.put("bridge.submit.sweep-interval", "500");

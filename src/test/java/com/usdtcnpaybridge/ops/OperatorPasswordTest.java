@@ -18,7 +18,8 @@ class OperatorPasswordTest {
     void theBridgeRefusesToStartOutsideTheDemoProfileWithoutAnOperatorPassword() {
         // everything else it needs is given, as arguments so that they win over config/application.yaml
         String[] args = {"--spring.datasource.url=jdbc:h2:mem:nopassword-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1",
-                "--server.port=0", "--bridge.platform-callback.secret=some-secret", "--bridge.ops.password="};
+                "--server.port=0", "--bridge.platform-callback.secret=some-secret", "--erp.callback.secret=some-erp-secret",
+                "--bridge.ops.password="};
         assertThatThrownBy(() -> {
             try (ConfigurableApplicationContext started = new SpringApplicationBuilder(BridgeApplication.class)
                     .run(args)) {
