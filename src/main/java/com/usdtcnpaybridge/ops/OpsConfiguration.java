@@ -29,8 +29,8 @@ public class OpsConfiguration {
 
     @Bean
     UsdtcnpayDevConsole usdtcnpayDevConsole(OpsStore store, TokenRefreshProcessor tokens, OrderPoller poller,
-            OpsProperties props, Clock clock) {
-        return new UsdtcnpayDevConsole(store, tokens, poller, props, clock);
+            OpsProperties props, Clock clock, com.usdtcnpaybridge.platform.PlatformBreaker breaker) {
+        return new UsdtcnpayDevConsole(store, tokens, poller, props, clock).breaker(breaker);
     }
 
     /** Camel lists only consoles in its registry; ours is a Spring bean, so it is added once Camel runs. */
@@ -53,8 +53,9 @@ public class OpsConfiguration {
     }
 
     @Bean
-    OpsMeterBinder opsMeterBinder(OpsStore store, TokenRefreshProcessor tokens, Clock clock) {
-        return new OpsMeterBinder(store, tokens, clock);
+    OpsMeterBinder opsMeterBinder(OpsStore store, TokenRefreshProcessor tokens, Clock clock,
+            com.usdtcnpaybridge.platform.PlatformBreaker breaker) {
+        return new OpsMeterBinder(store, tokens, clock).breaker(breaker);
     }
 
     @Bean

@@ -26,6 +26,14 @@ public class OpsMeterBinder implements MeterBinder {
     private final Clock clock;
     private final AtomicReference<Snapshot> last = new AtomicReference<>();
 
+    private com.usdtcnpaybridge.platform.PlatformBreaker breaker;
+
+    /** Adds {@code bridge_platform_sends_paused} (1 while the breaker holds sends) and the pause's age. */
+    public OpsMeterBinder breaker(com.usdtcnpaybridge.platform.PlatformBreaker breaker) {
+        this.breaker = breaker;
+        return this;
+    }
+
     public OpsMeterBinder(OpsStore store, TokenRefreshProcessor tokens, Clock clock) {
         this.store = store;
         this.tokens = tokens;
@@ -34,6 +42,14 @@ public class OpsMeterBinder implements MeterBinder {
 
     @Override
     public void bindTo(MeterRegistry registry) {
+        if (breaker != null) {
+            Gauge.builder("bridge.platform.sends.paused", breaker, b -> "CLOSED".equals(b.state()) ? 0 : 1)
+                    .description("1 while the circuit breaker holds sends to the platform (OPEN or HALF_OPEN)")
+                    .register(registry);
+            Gauge.builder("bridge.platform.paused.seconds", breaker, b -> b.pausedSince() == null ? 0
+                    : java.time.Duration.between(b.pausedSince(), java.time.Instant.now()).toSeconds())
+                    .description("how long sends have been paused").register(registry);
+        }
         FunctionCounter.builder("bridge.token.refreshes", tokens, t -> t.state().refreshes())
                 .description("Access tokens fetched from the platform").register(registry);
         FunctionCounter.builder("bridge.token.forced.refreshes", tokens, t -> t.state().forcedRefreshes())

@@ -21,6 +21,23 @@ public class UsdtcnpayDevConsole extends AbstractDevConsole {
     private final OpsProperties props;
     private final Clock clock;
 
+    private com.usdtcnpaybridge.platform.PlatformBreaker breaker;
+
+    /** The circuit breaker around sends, shown as {@code platform}: CLOSED, OPEN (sends paused since ...) or HALF_OPEN. */
+    public UsdtcnpayDevConsole breaker(com.usdtcnpaybridge.platform.PlatformBreaker breaker) {
+        this.breaker = breaker;
+        return this;
+    }
+
+    private Map<String, Object> platform() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        if (breaker != null) {
+            p.put("breaker", breaker.state());
+            p.put("pausedSince", breaker.pausedSince() == null ? null : breaker.pausedSince().toString());
+        }
+        return p;
+    }
+
     public UsdtcnpayDevConsole(OpsStore store, TokenRefreshProcessor tokens, OrderPoller poller, OpsProperties props,
             Clock clock) {
         super("bridge", "usdtcnpay", "USDTCNPAY bridge",
@@ -37,6 +54,7 @@ public class UsdtcnpayDevConsole extends AbstractDevConsole {
         Instant now = clock.instant();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("token", token(now));
+        root.put("platform", platform());
         root.put("orders", store.ordersByKindAndState());
         root.put("openOrders", store.openOrders());
         root.put("openBatches", store.openBatches());
@@ -60,6 +78,7 @@ public class UsdtcnpayDevConsole extends AbstractDevConsole {
             sb.append(", last failure ").append(token.get("lastFailureAt")).append(": ").append(token.get("lastFailure"));
         }
         sb.append('\n');
+        sb.append("Platform: sends ").append(platform()).append('\n');
         store.ordersByKindAndState().forEach((kind, states) -> sb.append("Orders ").append(kind).append(": ")
                 .append(states).append('\n'));
         List<OpsStore.BatchInFlight> batches = store.batchesInFlight(props.listLimit());
