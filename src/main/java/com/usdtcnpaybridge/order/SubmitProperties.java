@@ -31,6 +31,10 @@ public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll p
             @DefaultValue("0") double rateLimit, @DefaultValue("30s") Duration sweepGrace,
             @DefaultValue("60s") Duration maxBackoff, @DefaultValue Breaker breaker) {
 
+        @org.springframework.boot.context.properties.bind.ConstructorBinding
+        public Submit {
+        }
+
         /** The first releases' shape (tests build it by hand): default backoff cap and breaker. */
         public Submit(Duration giveUpAfter, Duration retryBackoff, Duration unknownOutcomeGrace, int concurrency,
                 int sweepLimit, int notFoundConfirmations, double rateLimit, Duration sweepGrace) {

@@ -32,6 +32,7 @@ public record PlatformProperties(
         @DefaultValue("262144") long maxAnswerBytes,
         @DefaultValue("60s") Duration maxRetryAfter) {
 
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
     public PlatformProperties {
         refusalCodes = clean(refusalCodes);
         orderNotFoundCodes = clean(orderNotFoundCodes);
