@@ -201,6 +201,34 @@ class BatchFormatsEndToEndTest {
         assertThat(sandbox.submissionCounts().keySet()).noneMatch(k -> k.startsWith("=cmd"));
     }
 
+    @Test
+    void theSameNameInBothInboxesGetsAnAcknowledgementAndAResultEachNeitherReplacingTheOther() {
+        dropCharge("daily-e2e.csv", "orderNo,amount\nE2E-N-C1,100\n");
+        dropWithdrawal("daily-e2e.csv", "orderNo,amount,category,bankChannel,name,account\n"
+                + "E2E-N-W1,200,1,,n,w1@example.com\nE2E-N-W2,300,1,,n,w2@example.com\n");
+        Path outboxDir = sftpRoot.resolve("outbox");
+        await().atMost(WAIT).until(() -> BridgeTestSupport.outboxFiles(outboxDir, "daily-e2e.result.csv").size() == 2);
+        long charge = jdbc.queryForObject("SELECT id FROM batch WHERE file_name = 'daily-e2e.csv' AND kind = 'CHARGE'",
+                Long.class);
+        long withdrawal = jdbc.queryForObject("SELECT id FROM batch WHERE file_name = 'daily-e2e.csv'"
+                + " AND kind = 'WITHDRAWAL'", Long.class);
+        assertThat(BridgeTestSupport.outboxFiles(outboxDir, "daily-e2e.ack.csv")).containsExactlyInAnyOrder(
+                "daily-e2e." + charge + ".ack.csv", "daily-e2e." + withdrawal + ".ack.csv");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + charge + ".ack.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-C1");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + withdrawal + ".ack.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-W1", "E2E-N-W2");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + charge + ".result.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-C1");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + withdrawal + ".result.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-W1", "E2E-N-W2");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(notificationsFor("daily-e2e.csv"))
+                .filteredOn(n -> n.type().equals("batch.finished"))
+                .extracting(n -> n.body().path("kind").asText() + " " + n.body().path("resultFile").asText())
+                .containsExactlyInAnyOrder("CHARGE outbox/daily-e2e." + charge + ".result.csv",
+                        "WITHDRAWAL outbox/daily-e2e." + withdrawal + ".result.csv"));
+    }
+
     // ---- line-level failures ---------------------------------------------------------------
 
     @Test
