@@ -162,6 +162,34 @@ public final class BridgeTestSupport {
         }
     }
 
+    /**
+     * The names the bridge writes an acknowledgement or result under, for what used to be
+     * {@code <base>.<what>.<ext>} ({@code "daily.ack.csv"}): {@code <base>.<batchId>.<what>.<ext>} for
+     * a stored batch, {@code <base>.refused-<yyyyMMddHHmmssSSS>-<8 hex>.ack.<ext>} for a refused file.
+     */
+    public static java.util.regex.Pattern outboxName(String baseWhatExt) {
+        int extAt = baseWhatExt.lastIndexOf('.');
+        int whatAt = baseWhatExt.lastIndexOf('.', extAt - 1);
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(baseWhatExt.substring(0, whatAt))
+                + "\\.(\\d+|refused-\\d{17}-[0-9a-f]{8})" + java.util.regex.Pattern.quote(baseWhatExt.substring(whatAt)));
+    }
+
+    /** The files in {@code outbox} named as {@link #outboxName} says, sorted. */
+    public static List<String> outboxFiles(Path outbox, String baseWhatExt) {
+        java.util.regex.Pattern name = outboxName(baseWhatExt);
+        return fileNames(outbox).stream().filter(n -> name.matcher(n).matches()).toList();
+    }
+
+    /** Waits for the one file in {@code outbox} named as {@link #outboxName} says, and returns it. */
+    public static Path awaitOutboxFile(Path outbox, String baseWhatExt, java.time.Duration wait) {
+        org.awaitility.Awaitility.await().atMost(wait).until(() -> !outboxFiles(outbox, baseWhatExt).isEmpty());
+        List<String> found = outboxFiles(outbox, baseWhatExt);
+        if (found.size() != 1) {
+            throw new AssertionError("expected one outbox file for " + baseWhatExt + ", found " + found);
+        }
+        return outbox.resolve(found.get(0));
+    }
+
     /** Names of the files in a folder (empty when it does not exist). */
     public static List<String> fileNames(Path dir) {
         if (!Files.isDirectory(dir)) {

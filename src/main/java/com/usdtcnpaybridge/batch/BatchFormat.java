@@ -26,14 +26,25 @@ public final class BatchFormat {
         return dot < 0 ? "" : fileName.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** {@code <base>.result.<ext>}: the result file of a batch, in the input's format. */
-    public static String resultFileName(String fileName) {
-        return baseName(fileName) + ".result." + outputExtension(fileName);
+    /**
+     * {@code <base>.<batchId>.result.<ext>}: the result file of a batch, in the input's format. The
+     * batch id keeps apart files of the same name (in both inboxes, or dropped again corrected).
+     */
+    public static String resultFileName(String fileName, long batchId) {
+        return baseName(fileName) + "." + batchId + ".result." + outputExtension(fileName);
     }
 
-    /** {@code <base>.ack.<ext>}: the acknowledgement written right after intake, in the input's format. */
-    public static String ackFileName(String fileName) {
-        return baseName(fileName) + ".ack." + outputExtension(fileName);
+    /** {@code <base>.<batchId>.ack.<ext>}: the acknowledgement of a stored batch, in the input's format. */
+    public static String ackFileName(String fileName, long batchId) {
+        return baseName(fileName) + "." + batchId + ".ack." + outputExtension(fileName);
+    }
+
+    /**
+     * {@code <base>.refused-<unique>.ack.<ext>}: the acknowledgement of a file refused as a whole
+     * (it has no batch id); {@code unique} tells this refusal from every other of the same name.
+     */
+    public static String refusedAckFileName(String fileName, String unique) {
+        return baseName(fileName) + ".refused-" + unique + ".ack." + outputExtension(fileName);
     }
 
     /** The format written back: the input's, or CSV for a file whose format we do not read. */

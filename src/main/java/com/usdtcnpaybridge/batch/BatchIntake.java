@@ -33,11 +33,19 @@ public class BatchIntake {
      * What intake made of a file. {@code refusal} is set (and {@code batchId} null) when the file
      * was refused as a whole; {@code ack} is the acknowledgement file to write as {@code ackFileName},
      * rendered to local disk (read it once, as a stream), or null when it could not be rendered.
+     * {@code resumed} is true when this very file (same kind, content and idempotent key) had been
+     * stored already as {@code batchId} and only its acknowledgement and move were left to do (a
+     * crash between the intake commit and the move): nothing was stored again.
      */
     public record IntakeResult(Long batchId, String fileName, int lines, int accepted, int rejected, String refusal,
-            String ackFileName, OutgoingFiles.OutgoingFile ack) {
+            String ackFileName, OutgoingFiles.OutgoingFile ack, boolean resumed) {
         public boolean refused() {
             return refusal != null;
+        }
+
+        /** An acknowledgement was rendered and is there to be written. */
+        public boolean hasAck() {
+            return ack != null;
         }
     }
 
@@ -70,7 +78,12 @@ public class BatchIntake {
      * {@link IntakeResult#refused() refused}, with its refusal already recorded for the ERP.
      */
     public IntakeResult intake(byte[] content, String fileName, String kindName) {
-        return intake(() -> new java.io.ByteArrayInputStream(content), content.length, fileName, kindName);
+        return intake(content, fileName, kindName, null);
+    }
+
+    /** The same, for the inbox file whose idempotent key is {@code fileKey} (see {@link #intakeFile}). */
+    public IntakeResult intake(byte[] content, String fileName, String kindName, String fileKey) {
+        return intake(() -> new java.io.ByteArrayInputStream(content), content.length, fileName, kindName, fileKey);
     }
 
     /**
@@ -78,9 +91,21 @@ public class BatchIntake {
      * a stream: a month-end file is never held whole.
      */
     public IntakeResult intakeFile(String path, String fileName, String kindName) {
+        return intakeFile(path, fileName, kindName, null);
+    }
+
+    /**
+     * The same, recording the inbox file's idempotent key ({@code <inbox>/<name>-<size>-<mtime>}, as
+     * the intake route claims it) on the batch. When a batch of the same kind and content was stored
+     * from this very key, the file is recognised as stored already (a crash before its move): it is
+     * acknowledged again from the stored batch, under the same name, and nothing is stored or refused.
+     * Anything else than a refusal (a database error) is thrown: the route leaves the file in the
+     * inbox for a later poll.
+     */
+    public IntakeResult intakeFile(String path, String fileName, String kindName, String fileKey) {
         java.io.File file = new java.io.File(path);
         return intake(() -> new java.io.BufferedInputStream(new java.io.FileInputStream(file), 64 * 1024), file.length(),
-                fileName, kindName);
+                fileName, kindName, fileKey);
     }
 
     /** Opens the file's bytes afresh: intake reads them more than once (hash, lines, a retry). */
@@ -89,25 +114,35 @@ public class BatchIntake {
         java.io.InputStream open() throws java.io.IOException;
     }
 
-    private IntakeResult intake(Source source, long size, String fileName, String kindName) {
+    private IntakeResult intake(Source source, long size, String fileName, String kindName, String fileKey) {
         OrderKind kind = OrderKind.valueOf(kindName);
         String format = BatchFormat.extension(fileName);
-        String ackName = BatchFormat.ackFileName(fileName);
         ResultWriter writer = formats.writer(BatchFormat.outputExtension(fileName));
         try {
-            return store(source, size, fileName, kind, format, ackName, writer);
+            return store(source, size, fileName, fileKey, kind, format, writer);
         } catch (BatchRejectedException e) {
+            // no batch id: a name of its own, so that no refusal replaces another acknowledgement
+            String ackName = BatchFormat.refusedAckFileName(fileName, refusalSuffix());
             String status = e instanceof DuplicateBatchException ? DUPLICATE_BATCH : FILE_REJECTED;
             batches.refuse(kind, fileName, status, e.getMessage(), outboxDir + "/" + ackName);
             LOG.warn("Batch file {} ({}) refused: {}", fileName, kind, e.getMessage());
             OutgoingFiles.OutgoingFile ack = ack(writer, ackName, List.of(new ResultRow(null, null, status, null,
                     null, e.getMessage(), clock.instant().toString(), null, null))::forEach);
-            return new IntakeResult(null, fileName, 0, 0, 0, e.getMessage(), ackName, ack);
+            return new IntakeResult(null, fileName, 0, 0, 0, e.getMessage(), ackName, ack, false);
         }
     }
 
-    private IntakeResult store(Source source, long size, String fileName, OrderKind kind, String format,
-            String ackName, ResultWriter writer) {
+    private static final java.time.format.DateTimeFormatter REFUSAL_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(java.time.ZoneOffset.UTC);
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+
+    /** {@code <UTC yyyyMMddHHmmssSSS>-<8 random hex>}: sorts by time, and two refusals never share it. */
+    private String refusalSuffix() {
+        return REFUSAL_TIME.format(clock.instant()) + "-" + HexFormat.of().toHexDigits(random.nextInt());
+    }
+
+    private IntakeResult store(Source source, long size, String fileName, String fileKey, OrderKind kind,
+            String format, ResultWriter writer) {
         if (fileName.length() > 200) {
             // the name goes into the batch row and the names of the files we write back
             throw new BatchRejectedException("the file name is longer than 200 characters");
@@ -121,11 +156,15 @@ public class BatchIntake {
         // CSV is checked (charset, BOM, blank) while hashing; XML and JSON readers check their own text
         String hash = read(source, in -> reader instanceof CsvBatchReader
                 ? BatchText.checkAndHash(in, formats.charset()) : sha256(in));
-        checkNotDuplicate(kind, hash);
+        java.util.Optional<BatchStore.Batch> earlier = batches.findByContent(kind, hash);
+        if (earlier.isPresent() && storedFrom(earlier.get(), fileName, fileKey)) {
+            return resumed(earlier.get(), writer);
+        }
+        earlier.ifPresent(BatchIntake::refuseDuplicate);
         if (reader == null) {
             throw new BatchRejectedException("unsupported file type '." + BatchText.brief(format) + "' (csv, xml or json)");
         }
-        BatchStore.Stored stored = storeAgainstRaces(kind, fileName, format, hash, sink -> read(source, in -> {
+        BatchStore.Stored stored = storeAgainstRaces(kind, fileName, fileKey, format, hash, sink -> read(source, in -> {
             int[] lines = {0};
             reader.read(in, kind, raw -> {
                 if (++lines[0] > limits.maxLines()) {
@@ -142,8 +181,27 @@ public class BatchIntake {
         metrics.ordersReceived(kind, accepted, rejected);
         LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected, stored in {} ms", stored.batchId(), kind,
                 fileName, stored.lineCount(), accepted, rejected, (System.nanoTime() - started) / 1_000_000);
+        String ackName = BatchFormat.ackFileName(fileName, stored.batchId());
         return new IntakeResult(stored.batchId(), fileName, stored.lineCount(), accepted, rejected, null, ackName,
-                ack(writer, ackName, rows -> ackRows(stored.batchId(), rows)));
+                ack(writer, ackName, rows -> ackRows(stored.batchId(), rows)), false);
+    }
+
+    /** Whether {@code batch} was stored from this very inbox file (same name and idempotent key). */
+    private static boolean storedFrom(BatchStore.Batch batch, String fileName, String fileKey) {
+        return fileKey != null && fileKey.equals(batch.fileKey()) && fileName.equals(batch.fileName());
+    }
+
+    /**
+     * This very file was stored before and read again (a crash after the commit, before the move):
+     * acknowledged again from the stored batch under the same name; nothing stored, nothing refused.
+     */
+    private IntakeResult resumed(BatchStore.Batch batch, ResultWriter writer) {
+        String ackName = BatchFormat.ackFileName(batch.fileName(), batch.id());
+        LOG.info("Batch file {} ({}) was stored already as batch {} before it could be moved: acknowledged again",
+                batch.fileName(), batch.kind(), batch.id());
+        return new IntakeResult(batch.id(), batch.fileName(), batch.lineCount(), batch.acceptedCount(),
+                batch.lineCount() - batch.acceptedCount(), null, ackName,
+                ack(writer, ackName, rows -> ackRows(batch.id(), rows)), true);
     }
 
     /**
@@ -181,11 +239,11 @@ public class BatchIntake {
      * between our checks and our insert; the unique keys then refuse ours, and a second look
      * tells which: a duplicate batch, or lines to reject as already used.
      */
-    private BatchStore.Stored storeAgainstRaces(OrderKind kind, String fileName, String format, String hash,
-            BatchStore.LineSource lines) {
+    private BatchStore.Stored storeAgainstRaces(OrderKind kind, String fileName, String fileKey, String format,
+            String hash, BatchStore.LineSource lines) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return batches.store(kind, fileName, format, hash, lines, callbackTokens::tokenFor);
+                return batches.store(kind, fileName, fileKey, format, hash, lines, callbackTokens::tokenFor);
             } catch (DuplicateKeyException e) {
                 checkNotDuplicate(kind, hash);
                 if (attempt >= 3) {
@@ -196,10 +254,12 @@ public class BatchIntake {
     }
 
     private void checkNotDuplicate(OrderKind kind, String hash) {
-        batches.findByContent(kind, hash).ifPresent(earlier -> {
-            throw new DuplicateBatchException("duplicate batch: same content as batch " + earlier.id() + " ("
-                    + earlier.fileName() + ")");
-        });
+        batches.findByContent(kind, hash).ifPresent(BatchIntake::refuseDuplicate);
+    }
+
+    private static void refuseDuplicate(BatchStore.Batch earlier) {
+        throw new DuplicateBatchException("duplicate batch: same content as batch " + earlier.id() + " ("
+                + earlier.fileName() + ")");
     }
 
     /** The acknowledgement's rows, from the stored lines, one at a time. */

@@ -42,9 +42,9 @@ public class BatchResults {
         return batches.claimReadyToFinish(java.time.Duration.ofMinutes(1));
     }
 
-    /** {@code <input name without extension>.result.<input extension>} */
+    /** {@code <input name without extension>.<batchId>.result.<input extension>} */
     public String resultFileName(long batchId) {
-        return BatchFormat.resultFileName(batches.find(batchId).orElseThrow().fileName());
+        return BatchFormat.resultFileName(batches.find(batchId).orElseThrow().fileName(), batchId);
     }
 
     /**

@@ -26,9 +26,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Batch rows: stored with all their lines in one transaction, and finished once. */
 public class BatchStore {
-    /** What operators and the result step need to know of a batch. */
+    /**
+     * What operators and the result step need to know of a batch. {@code fileKey} is the inbox
+     * file's idempotent key it was stored from (null when stored without one).
+     */
     public record Batch(long id, OrderKind kind, String fileName, String format, String state, int lineCount,
-            int acceptedCount, String resultFile, Instant createdAt) {
+            int acceptedCount, String resultFile, Instant createdAt, String fileKey) {
     }
 
     private final JdbcTemplate jdbc;
@@ -57,10 +60,10 @@ public class BatchStore {
     }
 
     public Optional<Batch> find(long id) {
-        return jdbc.query("SELECT id, kind, file_name, format, state, line_count, accepted_count, result_file, created_at"
-                + " FROM batch WHERE id = ?", (rs, i) -> new Batch(rs.getLong(1), OrderKind.valueOf(rs.getString(2)),
+        return jdbc.query("SELECT id, kind, file_name, format, state, line_count, accepted_count, result_file, created_at,"
+                + " file_key FROM batch WHERE id = ?", (rs, i) -> new Batch(rs.getLong(1), OrderKind.valueOf(rs.getString(2)),
                         rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), rs.getInt(7), rs.getString(8),
-                        rs.getTimestamp(9).toInstant()), id).stream().findFirst();
+                        rs.getTimestamp(9).toInstant(), rs.getString(10)), id).stream().findFirst();
     }
 
     /** The batch that already holds this content, if any. */
@@ -87,18 +90,28 @@ public class BatchStore {
      */
     public Stored store(OrderKind kind, String fileName, String format, String contentHash, LineSource lines,
             Function<String, String> tokenFor) {
+        return store(kind, fileName, null, format, contentHash, lines, tokenFor);
+    }
+
+    /**
+     * The same, recording the inbox file's idempotent key ({@code fileKey}, may be null) on the
+     * batch row: a crash before the file's move reads it again, and the key tells it is this file.
+     */
+    public Stored store(OrderKind kind, String fileName, String fileKey, String format, String contentHash,
+            LineSource lines, Function<String, String> tokenFor) {
         return tx.execute(status -> {
             Timestamp now = Timestamp.from(clock.instant());
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement("INSERT INTO batch (kind, file_name, format, content_hash,"
-                        + " state, line_count, accepted_count, created_at) VALUES (?, ?, ?, ?, 'OPEN', 0, 0, ?)",
+                        + " state, line_count, accepted_count, created_at, file_key) VALUES (?, ?, ?, ?, 'OPEN', 0, 0, ?, ?)",
                         new String[] {"id"});
                 ps.setString(1, kind.name());
                 ps.setString(2, fileName);
                 ps.setString(3, format);
                 ps.setString(4, contentHash);
                 ps.setTimestamp(5, now);
+                ps.setString(6, fileKey);
                 return ps;
             }, key);
             long batchId = key.getKeyAs(Number.class).longValue();

@@ -129,7 +129,12 @@ public final class ChaosHarness {
         Set<String> finalOrders = standIns.erp.received().stream().filter(r -> r.type().equals("order.final"))
                 .map(r -> r.body().path("orderNo").asText()).collect(Collectors.toSet());
         long lost = orderNos.stream().filter(o -> !finalOrders.contains(o)).count();
-        Path result = standIns.sftpRoot.resolve("outbox/chaos.result.csv");
+        // <name>.<batchId>.result.<ext>: the one result file of chaos.csv
+        Path result;
+        try (java.util.stream.Stream<Path> out = Files.list(standIns.sftpRoot.resolve("outbox"))) {
+            result = out.filter(p -> p.getFileName().toString().matches("chaos\\.\\d+\\.result\\.csv")).findFirst()
+                    .orElse(standIns.sftpRoot.resolve("outbox/chaos.result.csv"));
+        }
         List<String> resultRows = Files.exists(result)
                 ? Files.readAllLines(result, StandardCharsets.UTF_8).stream().skip(1).toList() : List.of();
         Map<String, Long> byStatus = resultRows.stream().map(l -> l.split(",", -1)[2])

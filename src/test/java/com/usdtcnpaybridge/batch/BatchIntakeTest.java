@@ -42,7 +42,7 @@ class BatchIntakeTest {
     void everyFormatIsStoredAndAcknowledgedInItsOwnFormat() throws Exception {
         IntakeResult csv = take("c.csv", "orderNo,amount\nI-C1,100\nI-C2,150\n", "CHARGE");
         assertThat(csv.refused()).isFalse();
-        assertThat(csv.ackFileName()).isEqualTo("c.ack.csv");
+        assertThat(csv.ackFileName()).isEqualTo("c." + csv.batchId() + ".ack.csv");
         List<String> ack = new String(csv.ack().take(), StandardCharsets.UTF_8).lines().toList();
         assertThat(ack).hasSize(3);
         assertThat(ack.get(1)).startsWith("I-C1,100,ACCEPTED,,,,");
@@ -50,7 +50,7 @@ class BatchIntakeTest {
 
         IntakeResult xml = take("x.xml", "<charges><order><orderNo>I-X1</orderNo><amount>200.00</amount></order>"
                 + "<order><orderNo>I-X2</orderNo><amount>0</amount></order></charges>", "CHARGE");
-        assertThat(xml.ackFileName()).isEqualTo("x.ack.xml");
+        assertThat(xml.ackFileName()).isEqualTo("x." + xml.batchId() + ".ack.xml");
         JsonNode xmlAck = new XmlMapper().readTree(xml.ack().take()).get("result");
         assertThat(xmlAck.get(0).get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(xmlAck.get(0).get("amount").asText()).isEqualTo("200");
@@ -58,7 +58,7 @@ class BatchIntakeTest {
 
         IntakeResult json = take("j.JSON", "{\"orders\":[{\"orderNo\":\"I-J1\",\"amount\":300},{\"orderNo\":\"I-J2\",\"amount\":60000}]}",
                 "CHARGE");
-        assertThat(json.ackFileName()).isEqualTo("j.ack.json");
+        assertThat(json.ackFileName()).isEqualTo("j." + json.batchId() + ".ack.json");
         JsonNode jsonAck = new ObjectMapper().readTree(json.ack().take());
         assertThat(jsonAck.get(0).get("status").asText()).isEqualTo("ACCEPTED");
         assertThat(jsonAck.get(1).get("reason").asText()).isEqualTo("amount above the maximum of 50000");
@@ -89,7 +89,7 @@ class BatchIntakeTest {
                 .isEqualTo("the file has 2024 bytes, more than the limit of 2000 (erp.files.max-bytes)");
         assertThat(take("lines.csv", tooManyLines, "CHARGE").refusal())
                 .isEqualTo("the file has more than 5 orders, the limit (erp.files.max-lines)");
-        assertThat(take("batch.txt", "x", "CHARGE").ackFileName()).isEqualTo("batch.ack.csv");
+        assertThat(take("batch.txt", "x", "CHARGE").ackFileName()).matches("batch\\.refused-\\d{17}-[0-9a-f]{8}\\.ack\\.csv");
         IntakeResult broken = take("broken.json", refused.get("broken.json"), "CHARGE");
         JsonNode ack = new ObjectMapper().readTree(broken.ack().take());
         assertThat(ack).hasSize(1);
@@ -105,7 +105,7 @@ class BatchIntakeTest {
             assertThat(e.get("BATCH_ID")).isNull();
         });
         assertThat(events).anySatisfy(e -> assertThat((String) e.get("PAYLOAD")).contains("\"file\":\"header.csv\"")
-                .contains("\"status\":\"FILE_REJECTED\"").contains("\"ackFile\":\"outbox/header.ack.csv\"")
+                .contains("\"status\":\"FILE_REJECTED\"").containsPattern("\"ackFile\":\"outbox/header\\.refused-\\d{17}-[0-9a-f]{8}\\.ack\\.csv\"")
                 .contains("header must be orderNo,amount: unknown column colour"));
     }
 
@@ -143,6 +143,63 @@ class BatchIntakeTest {
         assertThat(orders()).isEqualTo(1);
         // as a withdrawal batch the same bytes are another kind of batch, and fail on their own header
         assertThat(take("d.csv", content, "WITHDRAWAL").refusal()).startsWith("header must be");
+    }
+
+    @Test
+    void everyRefusalOfTheSameNameIsAcknowledgedUnderANameOfItsOwn() {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            IntakeResult refused = take("daily.csv", "orderNo,colour\nI-R1,red\n", i % 2 == 0 ? "CHARGE" : "WITHDRAWAL");
+            assertThat(refused.refused()).isTrue();
+            names.add(refused.ackFileName());
+        }
+        assertThat(names).hasSize(20).allSatisfy(n -> assertThat(n).startsWith("daily.refused-").endsWith(".ack.csv"));
+        assertThat(db.jdbc.queryForList("SELECT payload FROM outbox_event", String.class))
+                .extracting(p -> p.replaceAll(".*\"ackFile\":\"outbox/([^\"]+)\".*", "$1"))
+                .containsExactlyInAnyOrderElementsOf(names);
+    }
+
+    @Test
+    void theSameNameInBothKindsGetsTwoAcknowledgementsAndTwoResultNames() {
+        IntakeResult charges = take("daily.csv", "orderNo,amount\nI-S1,100\n", "CHARGE");
+        IntakeResult payouts = take("daily.csv", "orderNo,amount,category,bankChannel,name,account\nI-S2,100,1,,n,a@b\n",
+                "WITHDRAWAL");
+        assertThat(charges.ackFileName()).isEqualTo("daily." + charges.batchId() + ".ack.csv");
+        assertThat(payouts.ackFileName()).isEqualTo("daily." + payouts.batchId() + ".ack.csv");
+        assertThat(charges.ackFileName()).isNotEqualTo(payouts.ackFileName());
+        assertThat(BatchFormat.resultFileName("daily.csv", charges.batchId()))
+                .isNotEqualTo(BatchFormat.resultFileName("daily.csv", payouts.batchId()));
+    }
+
+    @Test
+    void theVeryFileStoredBeforeACrashIsAcknowledgedAgainNotRefused() throws Exception {
+        String content = "orderNo,amount\nI-V1,100\nI-V2,150\n";
+        IntakeResult first = intake.intake(content.getBytes(StandardCharsets.UTF_8), "v.csv", "CHARGE",
+                "charges/v.csv-26-1764000000000");
+        // read again after a crash before its move: same kind, content, name, size and mtime
+        IntakeResult again = intake.intake(content.getBytes(StandardCharsets.UTF_8), "v.csv", "CHARGE",
+                "charges/v.csv-26-1764000000000");
+        assertThat(again.refused()).isFalse();
+        assertThat(again.resumed()).isTrue();
+        assertThat(again.batchId()).isEqualTo(first.batchId());
+        assertThat(again.ackFileName()).isEqualTo(first.ackFileName());
+        assertThat(again.lines()).isEqualTo(2);
+        assertThat(again.accepted()).isEqualTo(1);
+        assertThat(new String(again.ack().take(), StandardCharsets.UTF_8).lines().toList()).hasSize(3)
+                .anySatisfy(l -> assertThat(l).startsWith("I-V1,100,ACCEPTED,"));
+        assertThat(batches()).isEqualTo(1);
+        assertThat(orders()).isEqualTo(2);
+        assertThat(db.jdbc.queryForObject("SELECT COUNT(*) FROM outbox_event WHERE event_type = 'batch.refused'",
+                Integer.class)).isZero();
+
+        // the same bytes under the same name but another mtime (dropped again) stay a duplicate batch
+        IntakeResult dropped = intake.intake(content.getBytes(StandardCharsets.UTF_8), "v.csv", "CHARGE",
+                "charges/v.csv-26-1764000999000");
+        assertThat(dropped.refusal()).isEqualTo("duplicate batch: same content as batch " + first.batchId() + " (v.csv)");
+        assertThat(dropped.resumed()).isFalse();
+        // and so do they without a key (a batch stored before keys were recorded)
+        assertThat(intake.intake(content.getBytes(StandardCharsets.UTF_8), "v.csv", "CHARGE", null).refused()).isTrue();
+        assertThat(batches()).isEqualTo(1);
     }
 
     @Test

@@ -201,6 +201,34 @@ class BatchFormatsEndToEndTest {
         assertThat(sandbox.submissionCounts().keySet()).noneMatch(k -> k.startsWith("=cmd"));
     }
 
+    @Test
+    void theSameNameInBothInboxesGetsAnAcknowledgementAndAResultEachNeitherReplacingTheOther() {
+        dropCharge("daily-e2e.csv", "orderNo,amount\nE2E-N-C1,100\n");
+        dropWithdrawal("daily-e2e.csv", "orderNo,amount,category,bankChannel,name,account\n"
+                + "E2E-N-W1,200,1,,n,w1@example.com\nE2E-N-W2,300,1,,n,w2@example.com\n");
+        Path outboxDir = sftpRoot.resolve("outbox");
+        await().atMost(WAIT).until(() -> BridgeTestSupport.outboxFiles(outboxDir, "daily-e2e.result.csv").size() == 2);
+        long charge = jdbc.queryForObject("SELECT id FROM batch WHERE file_name = 'daily-e2e.csv' AND kind = 'CHARGE'",
+                Long.class);
+        long withdrawal = jdbc.queryForObject("SELECT id FROM batch WHERE file_name = 'daily-e2e.csv'"
+                + " AND kind = 'WITHDRAWAL'", Long.class);
+        assertThat(BridgeTestSupport.outboxFiles(outboxDir, "daily-e2e.ack.csv")).containsExactlyInAnyOrder(
+                "daily-e2e." + charge + ".ack.csv", "daily-e2e." + withdrawal + ".ack.csv");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + charge + ".ack.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-C1");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + withdrawal + ".ack.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-W1", "E2E-N-W2");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + charge + ".result.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-C1");
+        assertThat(resultRows(outboxDir.resolve("daily-e2e." + withdrawal + ".result.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "orderNo")).containsExactly("E2E-N-W1", "E2E-N-W2");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(notificationsFor("daily-e2e.csv"))
+                .filteredOn(n -> n.type().equals("batch.finished"))
+                .extracting(n -> n.body().path("kind").asText() + " " + n.body().path("resultFile").asText())
+                .containsExactlyInAnyOrder("CHARGE outbox/daily-e2e." + charge + ".result.csv",
+                        "WITHDRAWAL outbox/daily-e2e." + withdrawal + ".result.csv"));
+    }
+
     // ---- line-level failures ---------------------------------------------------------------
 
     @Test
@@ -317,8 +345,9 @@ class BatchFormatsEndToEndTest {
             String reason) {
         BridgeTestSupport.drop(sftpRoot.resolve("inbox/charges"), name, content);
         String base = name.substring(0, name.lastIndexOf('.'));
-        String ackName = base + ".ack" + name.substring(name.lastIndexOf('.'));
-        List<JsonNode> ack = awaitRows(ackName);
+        String ackName = outbox(base + ".ack" + name.substring(name.lastIndexOf('.'))).getFileName().toString();
+        assertThat(ackName).matches(java.util.regex.Pattern.quote(base) + "\\.refused-\\d{17}-[0-9a-f]{8}\\.ack\\.(csv|xml|json)");
+        List<JsonNode> ack = resultRows(sftpRoot.resolve("outbox").resolve(ackName), StandardCharsets.UTF_8);
         assertThat(ack).singleElement().satisfies(row -> {
             assertThat(text(row, "status")).isEqualTo("FILE_REJECTED");
             assertThat(text(row, "reason")).startsWith(reason);
@@ -344,16 +373,24 @@ class BatchFormatsEndToEndTest {
         dropCharge("dup-e2e.csv", content);
         assertThat(awaitRows("dup-e2e.ack.csv")).extracting(r -> text(r, "status")).containsOnly("ACCEPTED");
         long batchId = jdbc.queryForObject("SELECT id FROM batch WHERE file_name = 'dup-e2e.csv'", Long.class);
-        awaitRows("dup-e2e.result.csv");
+        assertThat(outbox("dup-e2e.ack.csv")).hasFileName("dup-e2e." + batchId + ".ack.csv");
+        assertThat(outbox("dup-e2e.result.csv")).hasFileName("dup-e2e." + batchId + ".result.csv");
         assertMoved("inbox/charges", ".done", "dup-e2e-");
 
         dropCharge("dup-e2e.csv", content);
         await().atMost(WAIT).until(() -> fileNames(sftpRoot.resolve("inbox/charges/.error")).stream()
                 .anyMatch(f -> f.startsWith("dup-e2e-")));
-        assertThat(resultRows(outbox("dup-e2e.ack.csv"), StandardCharsets.UTF_8)).singleElement().satisfies(row -> {
+        // the refusal is acknowledged under a name of its own: the stored batch's acknowledgement stays
+        Path outboxDir = sftpRoot.resolve("outbox");
+        List<String> acks = BridgeTestSupport.outboxFiles(outboxDir, "dup-e2e.ack.csv");
+        assertThat(acks).hasSize(2).contains("dup-e2e." + batchId + ".ack.csv");
+        String refusedAck = acks.stream().filter(n -> n.startsWith("dup-e2e.refused-")).findFirst().orElseThrow();
+        assertThat(resultRows(outboxDir.resolve(refusedAck), StandardCharsets.UTF_8)).singleElement().satisfies(row -> {
             assertThat(text(row, "status")).isEqualTo("DUPLICATE_BATCH");
             assertThat(text(row, "reason")).isEqualTo("duplicate batch: same content as batch " + batchId + " (dup-e2e.csv)");
         });
+        assertThat(resultRows(outboxDir.resolve("dup-e2e." + batchId + ".ack.csv"), StandardCharsets.UTF_8))
+                .extracting(r -> text(r, "status")).containsOnly("ACCEPTED");
         dropCharge("dup-e2e-renamed.csv", content);
         assertThat(awaitRows("dup-e2e-renamed.ack.csv")).singleElement()
                 .satisfies(row -> assertThat(text(row, "status")).isEqualTo("DUPLICATE_BATCH"));
@@ -432,14 +469,16 @@ class BatchFormatsEndToEndTest {
         BridgeTestSupport.drop(sftpRoot.resolve("inbox/withdrawals"), name, content);
     }
 
+    /**
+     * The one outbox file for {@code <base>.<what>.<ext>}, once there: {@code <base>.<batchId>.<what>.<ext>}
+     * or {@code <base>.refused-<time>-<random>.ack.<ext>}.
+     */
     static Path outbox(String name) {
-        return sftpRoot.resolve("outbox").resolve(name);
+        return BridgeTestSupport.awaitOutboxFile(sftpRoot.resolve("outbox"), name, WAIT);
     }
 
     static List<JsonNode> awaitRows(String name) {
-        Path file = outbox(name);
-        await().atMost(WAIT).until(() -> Files.exists(file));
-        return resultRows(file, StandardCharsets.UTF_8);
+        return resultRows(outbox(name), StandardCharsets.UTF_8);
     }
 
     void assertMoved(String inbox, String folder, String prefix) {

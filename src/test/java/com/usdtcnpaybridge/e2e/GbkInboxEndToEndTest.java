@@ -115,13 +115,12 @@ class GbkInboxEndToEndTest {
         assertThat(sandbox.submissionCount("GBK-F-001") + sandbox.submissionCount("GBK-F-002")).isZero();
     }
 
+    /** The outbox file for {@code <base>.<what>.<ext>}: {@code <base>.<batchId or refused-…>.<what>.<ext>}. */
     static Path outbox(String name) {
-        return sftpRoot.resolve("outbox").resolve(name);
+        return BridgeTestSupport.awaitOutboxFile(sftpRoot.resolve("outbox"), name, WAIT);
     }
 
     static List<JsonNode> awaitRows(String name) {
-        Path file = outbox(name);
-        await().atMost(WAIT).until(() -> Files.exists(file));
-        return resultRows(file, GBK);
+        return resultRows(outbox(name), GBK);
     }
 }

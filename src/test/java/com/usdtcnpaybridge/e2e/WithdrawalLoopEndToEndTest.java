@@ -68,8 +68,11 @@ class WithdrawalLoopEndToEndTest {
                 """;
         BridgeTestSupport.drop(sftpRoot.resolve("inbox/withdrawals"), "payouts-e2e.csv", csv);
 
-        Path result = sftpRoot.resolve("outbox/payouts-e2e.result.csv");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+        Path result = BridgeTestSupport.awaitOutboxFile(sftpRoot.resolve("outbox"), "payouts-e2e.result.csv",
+                Duration.ofSeconds(60));
+        long batchId = jdbc.queryForObject("SELECT id FROM batch WHERE file_name = 'payouts-e2e.csv'", Long.class);
+        // <name>.<batchId>.result.<ext>: files of the same name (both inboxes, a corrected file) never meet
+        assertThat(result).hasFileName("payouts-e2e." + batchId + ".result.csv");
 
         List<String> lines = Files.readAllLines(result, StandardCharsets.UTF_8);
         assertThat(lines.get(0)).isEqualTo("orderNo,amount,status,platformOrderNo,platformStatus,reason,updatedAt,name,data");
@@ -128,7 +131,7 @@ class WithdrawalLoopEndToEndTest {
                 .distinct()).hasSize(14);
         assertThat(got.stream().filter(n -> n.type().equals("batch.finished"))).singleElement()
                 .satisfies(n -> assertThat(n.body().path("resultFile").asText())
-                        .isEqualTo("outbox/payouts-e2e.result.csv"));
+                        .isEqualTo("outbox/payouts-e2e." + batchId + ".result.csv"));
         assertThat(got.stream().map(ErpCallbackReceiver.Received::eventId).distinct()).hasSize(15);
 
         // the input file was moved to .done, nothing is left in the inbox
@@ -139,7 +142,7 @@ class WithdrawalLoopEndToEndTest {
         assertThat(sftpRoot.resolve("inbox/withdrawals/payouts-e2e.csv")).doesNotExist();
 
         // the acknowledgement and the result were rendered to local disk, sent, and removed there
-        assertThat(Files.readAllLines(sftpRoot.resolve("outbox/payouts-e2e.ack.csv"), StandardCharsets.UTF_8))
+        assertThat(Files.readAllLines(sftpRoot.resolve("outbox/payouts-e2e." + batchId + ".ack.csv"), StandardCharsets.UTF_8))
                 .hasSize(15);
         Path outgoing = sftpRoot.resolveSibling(sftpRoot.getFileName() + "-work").resolve(".outgoing");
         assertThat(outgoing).isDirectory();

@@ -135,8 +135,8 @@ class FaultToleranceTest {
     }
 
     private void assertAllFinalAndSentOnce(String name, List<String> orderNos) throws Exception {
-        Path result = sftpRoot.resolve("outbox/" + name + ".result.csv");
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(result));
+        Path result = BridgeTestSupport.awaitOutboxFile(sftpRoot.resolve("outbox"), name + ".result.csv",
+                Duration.ofSeconds(60));
         List<String> rows = Files.readAllLines(result, StandardCharsets.UTF_8);
         assertThat(rows).hasSize(orderNos.size() + 1);
         for (String orderNo : orderNos) {

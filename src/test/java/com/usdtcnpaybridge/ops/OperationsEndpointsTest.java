@@ -352,7 +352,7 @@ class OperationsEndpointsTest {
             BridgeTestSupport.drop(sftpRoot.resolve("inbox/withdrawals"), FILE, CSV);
             inFlight = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                     .until(this::consolePage, page -> batchIn(page) != null);
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(sftpRoot.resolve("outbox/ops-payouts.result.csv")));
+            BridgeTestSupport.awaitOutboxFile(sftpRoot.resolve("outbox"), "ops-payouts.result.csv", Duration.ofSeconds(60));
             await().atMost(Duration.ofSeconds(20)).until(() -> erp.received().stream()
                     .filter(n -> FILE.equals(n.body().path("file").asText())).count() == 9);
             finished = await().atMost(Duration.ofSeconds(10)).until(this::consolePage,

@@ -49,6 +49,7 @@ final class RouteFileCheck {
     /** Everything wrong with one file, one line each; empty when it may be deployed. */
     List<String> problems(Path file) {
         List<String> problems = new ArrayList<>();
+        java.util.Set<String> templateParameters = new java.util.HashSet<>();
         String name = file.getFileName().toString();
         String text;
         try {
@@ -67,11 +68,18 @@ final class RouteFileCheck {
             }
             routes.forEach(r -> identified(problems, name, "route", r, r.getInput() == null ? "?" : r.getInput().getUri()));
             configurations.forEach(c -> identified(problems, name, "routeConfiguration", c, "onException"));
+            for (org.apache.camel.model.RouteTemplateDefinition template : model.getRouteTemplateDefinitions()) {
+                identified(problems, name, "routeTemplate", template, "?");
+                template.getTemplateParameters().forEach(p -> templateParameters.add(p.getName()));
+            }
         } catch (Exception e) {
             problems.add(name + ": does not load: " + e.getMessage());
         }
         Matcher m = PLACEHOLDER.matcher(text);
         while (m.find()) {
+            if (m.group(1) == null && templateParameters.contains(m.group(2).trim())) {
+                continue; // a route template's parameter: each templatedRoute gives it
+            }
             String problem = placeholder(m.group(1) != null, m.group(2).trim());
             if (problem != null) {
                 problems.add(name + ": placeholder {{" + m.group(2) + "}} " + problem);
