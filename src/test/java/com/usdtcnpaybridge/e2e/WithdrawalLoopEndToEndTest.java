@@ -109,6 +109,14 @@ class WithdrawalLoopEndToEndTest {
         for (String orderNo : List.of("E2E-W-BAD1", "E2E-W-BAD2", "E2E-W-BAD3", "E2E-W-BAD4")) {
             assertThat(sandbox.submissionCount(orderNo)).as(orderNo).isZero();
         }
+        // the ERP heard of each accepted order at once: one order.accepted each, with the platform's number
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(erp.received().stream()
+                .filter(n -> n.type().equals("order.accepted"))
+                .filter(n -> n.body().path("file").asText().equals("payouts-e2e.csv"))
+                .map(n -> n.body().path("orderNo").asText()).toList())
+                .containsExactlyInAnyOrderElementsOf(VALID));
+        assertThat(erp.received()).filteredOn(n -> n.type().equals("order.accepted"))
+                .allSatisfy(n -> assertThat(n.body().path("platformOrderNo").asText()).startsWith("W"));
         // tokens lived 2 s and the batch took longer: they were refreshed, and no order failed for it
         assertThat(sandbox.tokensIssued()).isGreaterThanOrEqualTo(2);
         // ...ahead of expiry: no call was refused for an expired token
@@ -152,6 +160,7 @@ class WithdrawalLoopEndToEndTest {
     }
 
     private List<ErpCallbackReceiver.Received> notificationsFor(String file) {
-        return erp.received().stream().filter(n -> n.body().path("file").asText().equals(file)).toList();
+        return erp.received().stream().filter(n -> n.body().path("file").asText().equals(file))
+                .filter(n -> !n.type().equals("order.accepted")).toList();
     }
 }
