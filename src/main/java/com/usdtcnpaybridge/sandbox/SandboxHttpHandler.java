@@ -39,6 +39,10 @@ final class SandboxHttpHandler implements HttpHandler {
 
     private static final Logger log = LoggerFactory.getLogger(SandboxHttpHandler.class);
     private static final String CONTENT_TYPE = "application/json;charset=UTF-8";
+    private static final String HTML_CONTENT_TYPE = "text/html;charset=UTF-8";
+    /** What a load balancer in front of a platform that is down answers. */
+    private static final String OUTAGE_PAGE = "<html><head><title>503 Service Temporarily Unavailable</title></head>"
+            + "<body><center><h1>503 Service Temporarily Unavailable</h1></center><hr><center>nginx</center></body></html>";
     private static final int MAX_BODY_BYTES = 1 << 20;
     private static final String SUBMISSIONS_PREFIX = "/admin/submissions/";
     private static final DateTimeFormatter CREATE_TIME =
@@ -101,6 +105,13 @@ final class SandboxHttpHandler implements HttpHandler {
         SandboxReply reply;
         boolean api = path.startsWith("/api/");
         try {
+            if (api && faults.inOutage()) {
+                // the platform is down: nothing read, nothing processed
+                faults.countOutageAnswer();
+                log.info("sandbox outage: 503 page on {}", path);
+                send(exchange, path, answering, new SandboxReply(503, OUTAGE_PAGE, 503), HTML_CONTENT_TYPE);
+                return;
+            }
             if (api && !faults.latency().isZero()) {
                 sleep(faults.latency());
             }
@@ -121,6 +132,11 @@ final class SandboxHttpHandler implements HttpHandler {
                         return;
                     }
                     case REVOKE_TOKEN -> tokens.revoke(exchange.getRequestHeaders().getFirst("AccessToken"));
+                    case UNKNOWN_CODE -> {
+                        // refused before anything was recorded (not counted as a submission either)
+                        send(exchange, path, answering, unknownCodeReply());
+                        return;
+                    }
                     default -> {
                         int status = Integer.parseInt(fault.name().substring(5));
                         send(exchange, path, answering, new SandboxReply(status, "<html><body>" + status + " Bad Gateway</body></html>",
@@ -130,14 +146,33 @@ final class SandboxHttpHandler implements HttpHandler {
                 }
             }
             reply = route(exchange, path);
+            if (SandboxFaults.isSubmit(path) && !faults.submitLatency().isZero()) {
+                // processed (recorded) first, then the answer waits
+                sleep(faults.submitLatency());
+            }
             Optional<SandboxFaults.Fault> after = api && reply.httpStatus() == 200
                     ? faults.draw(SandboxFaults.Stage.AFTER, path) : Optional.empty();
             if (after.isPresent()) {
                 log.info("sandbox fault {} on {} (request already processed)", after.get().key(), path);
-                if (after.get() == SandboxFaults.Fault.SLOW_AFTER_RECORD) {
-                    sleep(faults.slowDelay());
-                } else {
-                    reply = new SandboxReply(200, reply.body().substring(0, reply.body().length() / 2), reply.code());
+                switch (after.get()) {
+                    case SLOW_AFTER_RECORD -> sleep(faults.slowDelay());
+                    case UNKNOWN_CODE_AFTER_RECORD -> reply = unknownCodeReply();
+                    case RESET_AFTER_RECORD -> {
+                        // read and recorded, then no answer at all
+                        answering.run();
+                        exchange.close();
+                        return;
+                    }
+                    case TRICKLE_BODY -> {
+                        trickle(exchange, path, answering, reply);
+                        return;
+                    }
+                    case HUGE_BODY -> {
+                        huge(exchange, path, answering, reply);
+                        return;
+                    }
+                    default -> reply = new SandboxReply(200, reply.body().substring(0, reply.body().length() / 2),
+                            reply.code());
                 }
             }
         } catch (RuntimeException | Error e) {
@@ -236,11 +271,16 @@ final class SandboxHttpHandler implements HttpHandler {
         if (problem.isPresent()) {
             reply = envelope(200, INVALID_FIELD, problem.get(), null);
         } else {
-            reply = orders.create(kind, orderNo.orElseThrow())
+            Optional<SandboxFaults.Fault> odd = faults.draw(SandboxFaults.Stage.RECORD,
+                    kind == SandboxOrder.Kind.WITHDRAW ? "/api/submitwithdraw" : "/api/invokecharge");
+            odd.ifPresent(f -> log.info("sandbox fault {} on orderNo={}", f.key(), orderNo.get()));
+            boolean longNo = odd.filter(f -> f == SandboxFaults.Fault.LONG_PLATFORM_NO).isPresent();
+            boolean largeData = odd.filter(f -> f == SandboxFaults.Fault.LARGE_DATA).isPresent();
+            reply = orders.create(kind, orderNo.orElseThrow(), longNo ? faults.longValueLength() : 0)
                     .map(order -> {
                         orders.rememberCallbackUrls(order.orderNo(), textOrNull(json.get("successUrl")),
                                 textOrNull(json.get("failUrl")));
-                        return accepted(order);
+                        return accepted(order, largeData);
                     })
                     .orElseGet(() -> envelope(200, DUPLICATE_ORDER, "订单号重复", null));
         }
@@ -248,7 +288,7 @@ final class SandboxHttpHandler implements HttpHandler {
         return reply;
     }
 
-    private SandboxReply accepted(SandboxOrder order) {
+    private SandboxReply accepted(SandboxOrder order, boolean largeData) {
         ObjectNode data = mapper.createObjectNode().put("orderNo", order.orderNo());
         if (order.kind() == SandboxOrder.Kind.WITHDRAW) {
             data.put("withdrawNo", order.platformNo());
@@ -256,7 +296,34 @@ final class SandboxHttpHandler implements HttpHandler {
             data.put("chargeNo", order.platformNo());
             data.put("payUrl", baseUrl + "/pay/" + order.platformNo());
         }
+        if (largeData) {
+            data.put("qrCode", qrCode(faults.largeDataChars()));
+        }
         return envelope(200, OK, "操作成功", data);
+    }
+
+    /** A QR image as a data URL of exactly {@code chars} characters (cut when shorter than the prefix). */
+    private static String qrCode(int chars) {
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        StringBuilder sb = new StringBuilder(chars).append("data:image/png;base64,iVBORw0KGgo");
+        for (int i = 0; sb.length() < chars; i++) {
+            sb.append(alphabet.charAt((i * 7 + i / 64) % alphabet.length()));
+        }
+        return sb.substring(0, chars);
+    }
+
+    /** A {@code zt} the platform's tables do not know, {@code length} characters long. */
+    private static String longZt(int length) {
+        String phrase = "渠道处理中请稍后查询";
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; sb.length() < length; i++) {
+            sb.append(phrase.charAt(i % phrase.length()));
+        }
+        return sb.toString();
+    }
+
+    private SandboxReply unknownCodeReply() {
+        return envelope(200, faults.unknownCodeValue(), SandboxFaults.UNKNOWN_CODE_MSG, null);
     }
 
     private SandboxReply detail(ObjectNode json, SandboxOrder.Kind kind) {
@@ -271,8 +338,10 @@ final class SandboxHttpHandler implements HttpHandler {
         ObjectNode detail = mapper.createObjectNode().put("orderNo", found.orderNo());
         detail.put(kind == SandboxOrder.Kind.WITHDRAW ? "withdrawNo" : "chargeNo", found.platformNo());
         detail.put("createTime", CREATE_TIME.format(found.createdAt()));
-        detail.put("zt", faults.draw(SandboxFaults.Stage.DETAIL, "/api/get" + (kind == SandboxOrder.Kind.WITHDRAW
-                ? "withdraw" : "charge")).isPresent() ? "处理中" : orders.ztOf(found));
+        Optional<SandboxFaults.Fault> oddZt = faults.draw(SandboxFaults.Stage.DETAIL,
+                "/api/get" + (kind == SandboxOrder.Kind.WITHDRAW ? "withdraw" : "charge"));
+        detail.put("zt", oddZt.isEmpty() ? orders.ztOf(found)
+                : oddZt.get() == SandboxFaults.Fault.LONG_ZT ? longZt(faults.longValueLength()) : "处理中");
         log.debug("sandbox detail {} orderNo={} code={}", kind, found.orderNo(), OK);
         return bareDetail() ? json(200, detail, OK) : envelope(200, OK, "操作成功", detail);
     }
@@ -310,7 +379,10 @@ final class SandboxHttpHandler implements HttpHandler {
         return json(200, node, -1);
     }
 
-    /** Body: {"http500":0.05,"slowAfterRecord":0.02,...,"slowDelayMillis":4000,"notFoundLagMillis":2000,"clear":true} */
+    /**
+     * Body: {"http500":0.05,"slowAfterRecord":0.02,...,"slowDelayMillis":4000,"notFoundLagMillis":2000,
+     * "submitLatencyMillis":8000,"outageSeconds":120,"refuseSeconds":30,"clear":true}
+     */
     private SandboxReply adminSetFaults(byte[] body) {
         Optional<ObjectNode> json = parse(body);
         if (json.isEmpty()) {
@@ -337,10 +409,27 @@ final class SandboxHttpHandler implements HttpHandler {
                 case "notfoundlagmillis" -> faults.notFoundLag(java.time.Duration.ofMillis(e.getValue().asLong()));
                 case "retryafterseconds" -> faults.retryAfterSeconds(e.getValue().asLong());
                 case "latencymillis" -> faults.latency(java.time.Duration.ofMillis(e.getValue().asLong()));
+                case "submitlatencymillis" -> faults.submitLatency(java.time.Duration.ofMillis(e.getValue().asLong()));
+                case "outageseconds" -> faults.outage(seconds(e.getValue()));
+                case "refuseseconds" -> faults.refuse(seconds(e.getValue()));
+                case "unknowncodevalue" -> faults.unknownCodeValue(e.getValue().asInt());
+                case "longvaluelength" -> faults.longValueLength(e.getValue().asInt());
+                case "largedatachars" -> faults.largeDataChars(e.getValue().asInt());
+                case "tricklebytemillis" -> faults.trickleByteDelay(java.time.Duration.ofMillis(e.getValue().asLong()));
+                case "hugebodybytes" -> faults.hugeBodyBytes(e.getValue().asInt());
                 default -> faults.set(SandboxFaults.Fault.ofKey(e.getKey()).orElseThrow(
                         () -> new IllegalArgumentException("unknown fault " + e.getKey())), e.getValue().asDouble());
             }
         });
+    }
+
+    /** Whole or fractional seconds ("1.5" too), as a window length. */
+    private static java.time.Duration seconds(JsonNode value) {
+        double seconds = value.asDouble(Double.NaN);
+        if (!(seconds >= 0 && seconds <= 365 * 86_400)) {
+            throw new IllegalArgumentException("seconds must be within 0..31536000, was " + value.asText());
+        }
+        return java.time.Duration.ofMillis(Math.round(seconds * 1000));
     }
 
     private SandboxReply adminFaults() {
@@ -355,6 +444,15 @@ final class SandboxHttpHandler implements HttpHandler {
         node.put("notFoundLagMillis", faults.notFoundLag().toMillis());
         node.put("retryAfterSeconds", faults.retryAfterSeconds());
         node.put("latencyMillis", faults.latency().toMillis());
+        node.put("submitLatencyMillis", faults.submitLatency().toMillis());
+        node.put("outageSeconds", remainingSeconds(faults.outageRemaining()));
+        node.put("outageAnswers", faults.outageAnswers());
+        node.put("refuseSeconds", remainingSeconds(faults.refuseRemaining()));
+        node.put("unknownCodeValue", faults.unknownCodeValue());
+        node.put("longValueLength", faults.longValueLength());
+        node.put("largeDataChars", faults.largeDataChars());
+        node.put("trickleByteMillis", faults.trickleByteDelay().toMillis());
+        node.put("hugeBodyBytes", faults.hugeBodyBytes());
         return json(200, node, -1);
     }
 
@@ -412,11 +510,77 @@ final class SandboxHttpHandler implements HttpHandler {
         }
     }
 
+    /** Seconds left of a window, rounded up (0 when none). */
+    private static long remainingSeconds(java.time.Duration remaining) {
+        return remaining.isZero() ? 0 : (remaining.toMillis() + 999) / 1000;
+    }
+
+    /** Headers (with the length) at once, then the body a byte at a time, until done or the client left. */
+    private void trickle(HttpExchange exchange, String path, Runnable answering, SandboxReply reply) {
+        answering.run();
+        byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+        long pause = faults.trickleByteDelay().toMillis();
+        try {
+            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            exchange.sendResponseHeaders(reply.httpStatus(), bytes.length);
+            OutputStream out = exchange.getResponseBody();
+            for (int i = 0; i < bytes.length && !Thread.currentThread().isInterrupted(); i++) {
+                if (i > 0) {
+                    sleep(java.time.Duration.ofMillis(pause));
+                }
+                out.write(bytes[i]);
+                out.flush();
+            }
+            out.close();
+        } catch (IOException e) {
+            log.debug("sandbox stopped trickling {}: {}", path, e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /**
+     * The real answer with a {@code padding} member added, {@code hugeBodyBytes} bytes in all,
+     * chunked (no Content-Length to judge it by in advance).
+     */
+    private void huge(HttpExchange exchange, String path, Runnable answering, SandboxReply reply) {
+        answering.run();
+        String body = reply.body().strip();
+        String head = body.endsWith("}")
+                ? body.substring(0, body.length() - 1) + (body.length() > 2 ? "," : "") + "\"padding\":\""
+                : "{\"padding\":\"";
+        byte[] start = head.getBytes(StandardCharsets.UTF_8);
+        byte[] end = "\"}".getBytes(StandardCharsets.UTF_8);
+        long padding = Math.max(0, (long) faults.hugeBodyBytes() - start.length - end.length);
+        byte[] block = new byte[64 * 1024];
+        java.util.Arrays.fill(block, (byte) 'x');
+        try {
+            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            exchange.sendResponseHeaders(reply.httpStatus(), 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(start);
+                for (long left = padding; left > 0 && !Thread.currentThread().isInterrupted(); left -= block.length) {
+                    out.write(block, 0, (int) Math.min(block.length, left));
+                }
+                out.write(end);
+            }
+        } catch (IOException e) {
+            log.debug("sandbox stopped sending a huge answer to {}: {}", path, e.toString());
+        } finally {
+            exchange.close();
+        }
+    }
+
     private static void send(HttpExchange exchange, String path, Runnable answering, SandboxReply reply) {
+        send(exchange, path, answering, reply, CONTENT_TYPE);
+    }
+
+    private static void send(HttpExchange exchange, String path, Runnable answering, SandboxReply reply,
+                             String contentType) {
         answering.run();
         try {
             byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+            exchange.getResponseHeaders().set("Content-Type", contentType);
             exchange.sendResponseHeaders(reply.httpStatus(), bytes.length == 0 ? -1 : bytes.length);
             if (bytes.length > 0) {
                 try (OutputStream out = exchange.getResponseBody()) {

@@ -121,12 +121,27 @@ final class SandboxOrders {
      * @return the new order, or empty for a duplicate
      */
     synchronized Optional<SandboxOrder> create(SandboxOrder.Kind kind, String orderNo) {
+        return create(kind, orderNo, 0);
+    }
+
+    /**
+     * As {@link #create(SandboxOrder.Kind, String)}, with a platform number padded with digits to
+     * {@code platformNoLength} characters when that is longer than the usual one ("W12").
+     */
+    synchronized Optional<SandboxOrder> create(SandboxOrder.Kind kind, String orderNo, int platformNoLength) {
         if (orders.containsKey(orderNo)) {
             return Optional.empty();
         }
         String platformNo = kind == SandboxOrder.Kind.WITHDRAW
                 ? "W" + (++withdrawSequence)
                 : "C" + (++chargeSequence);
+        if (platformNo.length() < platformNoLength) {
+            StringBuilder padded = new StringBuilder(platformNo).append('-');
+            for (int i = 0; padded.length() < platformNoLength; i++) {
+                padded.append((char) ('0' + i % 10));
+            }
+            platformNo = padded.toString();
+        }
         SandboxOrder order = new SandboxOrder(kind, orderNo, platformNo, clock.instant());
         orders.put(orderNo, order);
         return Optional.of(order);

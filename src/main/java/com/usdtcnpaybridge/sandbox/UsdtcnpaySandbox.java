@@ -56,6 +56,10 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     private HttpServer server;
     private ExecutorService executor;
     private boolean stopped;
+    // guarded by lifecycle: what a refusal window needs to listen again on the same port
+    private SandboxHttpHandler handler;
+    private int boundPort;
+    private java.util.concurrent.ScheduledExecutorService listenerControl;
 
     public UsdtcnpaySandbox(SandboxSettings settings, Clock clock) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -87,13 +91,60 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
                 throw new UncheckedIOException("cannot bind sandbox to 127.0.0.1:" + settings.port(), e);
             }
             String baseUrl = "http://127.0.0.1:" + created.getAddress().getPort();
-            created.createContext("/", new SandboxHttpHandler(settings, tokens, orders, faults,
-                    payloads, publicKeyBase64(), baseUrl, mapper));
-            executor = Executors.newFixedThreadPool(WORKER_THREADS, workerThreads(created.getAddress().getPort()));
+            handler = new SandboxHttpHandler(settings, tokens, orders, faults, payloads, publicKeyBase64(), baseUrl,
+                    mapper);
+            created.createContext("/", handler);
+            boundPort = created.getAddress().getPort();
+            executor = Executors.newFixedThreadPool(WORKER_THREADS, workerThreads(boundPort));
             created.setExecutor(executor);
             created.start();
             server = created;
+            listenerControl = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "usdtcnpay-sandbox-" + boundPort + "-listener");
+                thread.setDaemon(true);
+                return thread;
+            });
+            faults.onRefusalChange(() -> listenerControl.execute(this::followRefusal));
+            if (faults.refusing()) {
+                listenerControl.execute(this::followRefusal);
+            }
             log.info("USDTCNPAY sandbox listening on {} with {}", baseUrl, settings);
+        }
+    }
+
+    /**
+     * Closes the listener while a refusal window is open (connections are refused; exchanges under
+     * way get a second to finish, then their connections are closed) and listens again on the same
+     * port once it is over. Runs on the listener-control thread, never on a worker.
+     */
+    private void followRefusal() {
+        synchronized (lifecycle) {
+            if (stopped || executor == null) {
+                return;
+            }
+            if (faults.refusing()) {
+                if (server != null) {
+                    log.info("sandbox refusing connections on port {} for {}", boundPort, faults.refuseRemaining());
+                    server.stop(1);
+                    server = null;
+                }
+                // check again when the window should be over (it may have been extended or ended)
+                listenerControl.schedule(this::followRefusal,
+                        Math.max(10, faults.refuseRemaining().toMillis() + 5), TimeUnit.MILLISECONDS);
+            } else if (server == null) {
+                try {
+                    HttpServer created = HttpServer.create(
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), boundPort), 0);
+                    created.createContext("/", handler);
+                    created.setExecutor(executor);
+                    created.start();
+                    server = created;
+                    log.info("sandbox listening again on port {}", boundPort);
+                } catch (IOException e) {
+                    log.warn("sandbox cannot listen again on port {} yet: {}", boundPort, e.toString());
+                    listenerControl.schedule(this::followRefusal, 200, TimeUnit.MILLISECONDS);
+                }
+            }
         }
     }
 
@@ -101,17 +152,22 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     public void stop() {
         synchronized (lifecycle) {
             stopped = true;
-            if (server == null) {
+            if (listenerControl != null) {
+                listenerControl.shutdownNow();
+            }
+            if (executor == null) {
                 return;
             }
-            server.stop(0);
+            if (server != null) {
+                server.stop(0);
+            }
             executor.shutdownNow();
             try {
                 executor.awaitTermination(2, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            log.info("USDTCNPAY sandbox on port {} stopped", server.getAddress().getPort());
+            log.info("USDTCNPAY sandbox on port {} stopped", boundPort);
             server = null;
             executor = null;
         }
@@ -122,13 +178,13 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
         stop();
     }
 
-    /** The bound port (the real one when settings asked for 0). */
+    /** The bound port (the real one when settings asked for 0); kept through a refusal window. */
     public int port() {
         synchronized (lifecycle) {
-            if (server == null) {
+            if (executor == null) {
                 throw new IllegalStateException("sandbox is not running");
             }
-            return server.getAddress().getPort();
+            return boundPort;
         }
     }
 
@@ -214,8 +270,13 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     /**
      * Sets faults from a map shaped like the body of {@code POST /admin/faults}: fault keys
      * ({@code http500}, {@code rateLimit}, {@code reset}, {@code revokeToken}, {@code slowAfterRecord},
-     * {@code malformedJson}, {@code unknownZt}) to rates 0..1, plus {@code slowDelayMillis},
-     * {@code notFoundLagMillis}, {@code retryAfterSeconds} and {@code clear}.
+     * {@code malformedJson}, {@code unknownZt}, {@code unknownCode}, {@code unknownCodeAfterRecord},
+     * {@code resetAfterRecord}, {@code longZt}, {@code longPlatformNo}, {@code largeData},
+     * {@code trickleBody}, {@code hugeBody}; see {@link SandboxFaults.Fault}) to rates 0..1, plus
+     * {@code slowDelayMillis}, {@code notFoundLagMillis}, {@code retryAfterSeconds}, {@code latencyMillis},
+     * {@code submitLatencyMillis}, {@code outageSeconds}, {@code refuseSeconds}, {@code unknownCodeValue},
+     * {@code longValueLength}, {@code largeDataChars}, {@code trickleByteMillis}, {@code hugeBodyBytes}
+     * and {@code clear}.
      */
     public void configureFaults(Map<String, ?> settings) {
         SandboxHttpHandler.applyFaults(mapper.valueToTree(settings), faults);

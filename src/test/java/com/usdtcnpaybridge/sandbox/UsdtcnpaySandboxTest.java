@@ -9,6 +9,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,12 +21,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 class UsdtcnpaySandboxTest {
 
@@ -356,7 +363,288 @@ class UsdtcnpaySandboxTest {
         assertThat(UsdtcnpaySandbox.endsNegative("anything", 1.0)).isTrue();
     }
 
+    // ---- faults ----------------------------------------------------------------------------
+
+    @Test
+    void adminFaultsTakesAndShowsTheNewFaultsAndSettings() throws Exception {
+        JsonNode shown = adminPostJson("/admin/faults", "{\"unknownCode\":0.1,\"unknownCodeAfterRecord\":0.2,"
+                + "\"resetAfterRecord\":0.3,\"longZt\":0.4,\"longPlatformNo\":0.5,\"largeData\":0.6,"
+                + "\"trickleBody\":0.7,\"hugeBody\":0.8,\"submitLatencyMillis\":1234,\"unknownCodeValue\":7777,"
+                + "\"longValueLength\":512,\"largeDataChars\":9000,\"trickleByteMillis\":250,"
+                + "\"hugeBodyBytes\":2000000,\"outageSeconds\":600}");
+        JsonNode rates = shown.get("rates");
+        assertThat(rates.get("unknownCode").asDouble()).isEqualTo(0.1);
+        assertThat(rates.get("unknownCodeAfterRecord").asDouble()).isEqualTo(0.2);
+        assertThat(rates.get("resetAfterRecord").asDouble()).isEqualTo(0.3);
+        assertThat(rates.get("longZt").asDouble()).isEqualTo(0.4);
+        assertThat(rates.get("longPlatformNo").asDouble()).isEqualTo(0.5);
+        assertThat(rates.get("largeData").asDouble()).isEqualTo(0.6);
+        assertThat(rates.get("trickleBody").asDouble()).isEqualTo(0.7);
+        assertThat(rates.get("hugeBody").asDouble()).isEqualTo(0.8);
+        assertThat(shown.get("injected").has("hugeBody")).isTrue();
+        assertThat(shown.get("submitLatencyMillis").asLong()).isEqualTo(1234);
+        assertThat(shown.get("unknownCodeValue").asInt()).isEqualTo(7777);
+        assertThat(shown.get("longValueLength").asInt()).isEqualTo(512);
+        assertThat(shown.get("largeDataChars").asInt()).isEqualTo(9000);
+        assertThat(shown.get("trickleByteMillis").asLong()).isEqualTo(250);
+        assertThat(shown.get("hugeBodyBytes").asInt()).isEqualTo(2_000_000);
+        assertThat(shown.get("outageSeconds").asLong()).isBetween(590L, 600L);
+        assertThat(shown.get("refuseSeconds").asLong()).isZero();
+        assertThat(shown.get("outageAnswers").asLong()).isZero();
+
+        // the configuration spelling (bridge.sandbox.faults.<key>) reaches the same settings
+        sandbox.configureFaults(Map.of("submit-latency-millis", "20", "unknown-code-value", "9998",
+                "outage-seconds", "0"));
+        assertThat(sandbox.faults().submitLatency()).isEqualTo(Duration.ofMillis(20));
+        assertThat(sandbox.faults().unknownCodeValue()).isEqualTo(9998);
+        assertThat(sandbox.faults().outageRemaining()).isZero();
+
+        JsonNode cleared = adminPostJson("/admin/faults", "{\"clear\":true,\"outageSeconds\":0}");
+        assertThat(cleared.get("rates").get("hugeBody").asDouble()).isZero();
+        assertThat(cleared.get("submitLatencyMillis").asLong()).isZero();
+        assertThat(adminPostStatus("/admin/faults", "{\"outageSeconds\":-1}")).isEqualTo(400);
+        assertThat(adminPostStatus("/admin/faults", "{\"longValueLength\":0}")).isEqualTo(400);
+    }
+
+    @Test
+    void submitLatencyHoldsOnlySubmissionAnswersAndRecordsTheOrderFirst() throws Exception {
+        String token = token();
+        sandbox.faults().submitLatency(Duration.ofSeconds(3));
+        long started = System.nanoTime();
+        CompletableFuture<HttpResponse<String>> pending = http.sendAsync(
+                request("/api/submitwithdraw", withdraw("L-1").toString(), headers(token), Duration.ofSeconds(10)),
+                HttpResponse.BodyHandlers.ofString());
+
+        await().atMost(Duration.ofMillis(2500)).until(() -> sandbox.currentZt("L-1").isPresent());
+        assertThat(pending).isNotDone();
+        long queried = System.nanoTime();
+        assertThat(zt(getWithdraw("L-1", token))).isEqualTo("审核中");
+        assertThat(Duration.ofNanos(System.nanoTime() - queried)).isLessThan(Duration.ofSeconds(3));
+
+        HttpResponse<String> answer = pending.get(10, TimeUnit.SECONDS);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
+        assertThat(code(mapper.readTree(answer.body()))).isZero();
+        assertThat(sandbox.submissionCount("L-1")).isEqualTo(1);
+    }
+
+    @Test
+    void outageAnswersAnHtml503PageToEveryApiCallUntilItIsOver() throws Exception {
+        String token = token();
+        adminPostJson("/admin/faults", "{\"outageSeconds\":3}");
+
+        HttpResponse<String> tokenCall = raw("/api/getAccessToken", credentials(), null);
+        assertThat(tokenCall.statusCode()).isEqualTo(503);
+        assertThat(tokenCall.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        assertThat(tokenCall.body()).startsWith("<html>").contains("503");
+        HttpResponse<String> submission = raw("/api/submitwithdraw", withdraw("O-1").toString(), headers(token));
+        assertThat(submission.statusCode()).isEqualTo(503);
+        assertThat(submission.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("text/html"));
+        assertThat(sandbox.submissionCount("O-1")).isZero();
+        assertThat(sandbox.currentZt("O-1")).isEmpty();
+        JsonNode shown = adminGet("/admin/faults");
+        assertThat(shown.get("outageAnswers").asLong()).isEqualTo(2);
+        assertThat(shown.get("outageSeconds").asLong()).isBetween(1L, 3L);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> raw("/api/getAccessToken", credentials(), null).statusCode() == 200);
+        assertThat(code(submitWithdraw(token, withdraw("O-1")))).isZero();
+        assertThat(sandbox.submissionCount("O-1")).isEqualTo(1);
+    }
+
+    @Test
+    void refuseClosesTheListenerSoConnectionsAreRefusedThenListensAgainOnTheSamePort() throws Exception {
+        String token = token();
+        int port = sandbox.port();
+        // the admin call that opens the window is still answered
+        assertThat(adminPostJson("/admin/faults", "{\"refuseSeconds\":3}").get("refuseSeconds").asLong()).isBetween(1L, 3L);
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> refused("/api/getAccessToken", credentials(), null));
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        assertThatThrownBy(() -> fresh.send(request("/api/submitwithdraw", withdraw("RF-1").toString(), headers(token),
+                Duration.ofSeconds(5)), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(ConnectException.class);
+        assertThat(sandbox.submissionCount("RF-1")).isZero();
+        assertThat(sandbox.faults().refuseRemaining()).isPositive();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !refused("/api/getAccessToken", credentials(), null));
+        assertThat(sandbox.port()).isEqualTo(port);
+        assertThat(code(submitWithdraw(token, withdraw("RF-1")))).isZero();
+        assertThat(sandbox.submissionCount("RF-1")).isEqualTo(1);
+    }
+
+    @Test
+    void unknownCodeRefusesASubmissionWithoutRecordingIt() throws Exception {
+        String token = token();
+        sandbox.configureFaults(Map.of("unknownCode", 1.0, "unknownCodeValue", 7777));
+
+        JsonNode busy = submitWithdraw(token, withdraw("U-1"));
+        assertThat(code(busy)).isEqualTo(7777);
+        assertThat(busy.get("msg").asText()).isEqualTo("system busy");
+        assertThat(sandbox.currentZt("U-1")).isEmpty();
+        assertThat(sandbox.submissionCount("U-1")).isZero();
+        assertThat(sandbox.faults().injected(SandboxFaults.Fault.UNKNOWN_CODE)).isEqualTo(1);
+        // only submissions are struck
+        assertThat(code(getWithdraw("U-1", token))).isEqualTo(2004);
+
+        sandbox.faults().clear();
+        assertThat(code(submitWithdraw(token, withdraw("U-1")))).as("never recorded, so no duplicate").isZero();
+    }
+
+    @Test
+    void unknownCodeAfterRecordKeepsTheOrderAndAnswersTheUnknownCode() throws Exception {
+        String token = token();
+        sandbox.faults().set(SandboxFaults.Fault.UNKNOWN_CODE_AFTER_RECORD, 1);
+
+        JsonNode busy = submitWithdraw(token, withdraw("UR-1"));
+        assertThat(code(busy)).isEqualTo(9999);
+        assertThat(busy.get("msg").asText()).isEqualTo("system busy");
+        assertThat(sandbox.currentZt("UR-1")).contains("审核中");
+        assertThat(sandbox.submissionCount("UR-1")).isEqualTo(1);
+        assertThat(zt(getWithdraw("UR-1", token))).isEqualTo("审核中");
+
+        sandbox.faults().clear();
+        assertThat(code(submitWithdraw(token, withdraw("UR-1")))).isEqualTo(2002);
+        assertThat(sandbox.submissionCount("UR-1")).isEqualTo(2);
+    }
+
+    @Test
+    void resetAfterRecordClosesTheConnectionWithoutAnswerButTheOrderExists() throws Exception {
+        String token = token();
+        sandbox.faults().set(SandboxFaults.Fault.RESET_AFTER_RECORD, 1);
+
+        assertThatThrownBy(() -> submitWithdraw(token, withdraw("RR-1"))).isInstanceOf(IOException.class);
+        assertThat(sandbox.currentZt("RR-1")).contains("审核中");
+        assertThat(sandbox.submissionCount("RR-1")).isEqualTo(1);
+        assertThat(sandbox.faults().injected(SandboxFaults.Fault.RESET_AFTER_RECORD)).isEqualTo(1);
+        // queries and tokens are not struck
+        assertThat(zt(getWithdraw("RR-1", token))).isEqualTo("审核中");
+        assertThat(token()).isNotBlank();
+    }
+
+    @Test
+    void longValuesGiveA300CharacterPlatformNumberForGoodAndA300CharacterZt() throws Exception {
+        String token = token();
+        sandbox.faults().set(SandboxFaults.Fault.LONG_PLATFORM_NO, 1);
+        String withdrawNo = submitWithdraw(token, withdraw("LV-1")).at("/data/withdrawNo").asText();
+        assertThat(withdrawNo).startsWith("W").hasSize(300);
+        sandbox.faults().clear();
+        assertThat(detail(getWithdraw("LV-1", token)).get("withdrawNo").asText()).isEqualTo(withdrawNo);
+
+        sandbox.faults().set(SandboxFaults.Fault.LONG_ZT, 1);
+        JsonNode odd = detail(getWithdraw("LV-1", token));
+        assertThat(odd.get("zt").asText()).hasSize(300).isNotEqualTo("审核中");
+        assertThat(odd.get("withdrawNo").asText()).isEqualTo(withdrawNo);
+        sandbox.faults().clear();
+        assertThat(zt(getWithdraw("LV-1", token))).isEqualTo("审核中");
+
+        sandbox.configureFaults(Map.of("longPlatformNo", 1, "longValueLength", 500));
+        assertThat(invokeCharge(token, charge("LV-2")).at("/data/chargeNo").asText()).startsWith("C").hasSize(500);
+        assertThat(sandbox.submissionCount("LV-2")).isEqualTo(1);
+    }
+
+    @Test
+    void largeDataPutsALongQrCodeIntoTheAcceptedAnswer() throws Exception {
+        String token = token();
+        sandbox.faults().set(SandboxFaults.Fault.LARGE_DATA, 1);
+        JsonNode accepted = invokeCharge(token, charge("LD-1"));
+        assertThat(code(accepted)).isZero();
+        assertThat(accepted.at("/data/qrCode").asText()).startsWith("data:image/png;base64,").hasSize(6144);
+        assertThat(accepted.at("/data/payUrl").asText()).endsWith("/pay/" + accepted.at("/data/chargeNo").asText());
+
+        sandbox.faults().largeDataChars(7000);
+        assertThat(submitWithdraw(token, withdraw("LD-2")).at("/data/qrCode").asText()).hasSize(7000);
+        assertThat(sandbox.submissionCounts()).containsEntry("LD-1", 1).containsEntry("LD-2", 1);
+    }
+
+    @Test
+    void trickledBodySendsTheHeadersThenOneByteAtATime() throws Exception {
+        String token = token();
+        sandbox.configureFaults(Map.of("trickleBody", 1.0, "trickleByteMillis", 200));
+
+        HttpResponse<InputStream> answer = http.send(request("/api/submitwithdraw", withdraw("T-1").toString(),
+                headers(token), Duration.ofSeconds(5)), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        long length = answer.headers().firstValueAsLong("Content-Length").orElseThrow();
+        assertThat(length).isGreaterThan(50);
+        assertThat(sandbox.currentZt("T-1")).isPresent();
+        assertThat(sandbox.submissionCount("T-1")).isEqualTo(1);
+        try (InputStream body = answer.body()) {
+            int read = 0;
+            long until = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (System.nanoTime() < until && body.read() >= 0) {
+                read++;
+            }
+            // about five bytes a second of a body ten times as long
+            assertThat(read).isBetween(1, 12);
+        }
+    }
+
+    @Test
+    void hugeBodyIsAChunkedAnswerOfFiveMebibytesThatStillParses() throws Exception {
+        String token = token();
+        sandbox.faults().set(SandboxFaults.Fault.HUGE_BODY, 1);
+
+        HttpResponse<byte[]> answer = http.send(request("/api/submitwithdraw", withdraw("HB-1").toString(),
+                headers(token), Duration.ofSeconds(30)), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.headers().firstValue("Content-Length")).isEmpty();
+        assertThat(answer.body()).hasSize(5 * 1024 * 1024);
+        JsonNode json = mapper.readTree(answer.body());
+        assertThat(code(json)).isZero();
+        assertThat(json.at("/data/orderNo").asText()).isEqualTo("HB-1");
+        assertThat(sandbox.currentZt("HB-1")).isPresent();
+        assertThat(sandbox.submissionCount("HB-1")).isEqualTo(1);
+    }
+
     // ---- helpers ---------------------------------------------------------------------------
+
+    private static String credentials() {
+        return "{\"accessKey\":\"demo-access\",\"secretKey\":\"demo-secret\"}";
+    }
+
+    private HttpRequest request(String path, String body, String[] headers, Duration timeout) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        if (headers != null) {
+            request.headers(headers);
+        }
+        return request.build();
+    }
+
+    /** Any answer, whatever its status and type. */
+    private HttpResponse<String> raw(String path, String body, String[] headers) throws IOException, InterruptedException {
+        return http.send(request(path, body, headers, Duration.ofSeconds(5)), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether a new connection to the sandbox is refused (other failures, such as a closed pooled connection, are not). */
+    private boolean refused(String path, String body, String[] headers) throws InterruptedException {
+        HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            fresh.send(request(path, body, headers, Duration.ofSeconds(5)), HttpResponse.BodyHandlers.ofString());
+            return false;
+        } catch (ConnectException e) {
+            return true;
+        } catch (IOException e) {
+            return e.getCause() instanceof ConnectException;
+        }
+    }
+
+    private JsonNode adminPostJson(String path, String body) throws IOException, InterruptedException {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return mapper.readTree(response.body());
+    }
+
+    private int adminPostStatus(String path, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(sandbox.baseUrl() + path))
+                .timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
 
     private String orderNoEnding(boolean negative, String prefix) {
         for (int i = 0; ; i++) {
