@@ -58,6 +58,11 @@ final class LoadedRouteFile implements AutoCloseable {
         return camel.getRouteConfigurationDefinitions();
     }
 
+    /** The class of a bean the file itself declares (a YAML {@code beans:} section). */
+    java.util.Optional<Class<?>> ownBean(String beanName) {
+        return java.util.Optional.ofNullable(camel.getRegistry().lookupByName(beanName)).map(Object::getClass);
+    }
+
     /** The route templates this file defines (not those of the files beside it). */
     List<RouteTemplateDefinition> templates() {
         return camel.getRouteTemplateDefinitions().stream().filter(t -> !othersTemplates.contains(t.getId())).toList();
@@ -85,8 +90,9 @@ final class LoadedRouteFile implements AutoCloseable {
                     }
                 });
                 if (!templates.isEmpty()) {
+                    String otherName = other.getFileName().toString();
                     PluginHelper.getRoutesLoader(camel).loadRoutes(
-                            ResourceHelper.fromString(other.getFileName().toString(), YAML.writeValueAsString(templates)));
+                            ResourceHelper.fromString(otherName, YAML.writeValueAsString(templates)));
                 }
             } catch (Exception e) {
                 // that file's own check says what is wrong with it

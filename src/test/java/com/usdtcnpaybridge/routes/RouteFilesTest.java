@@ -34,23 +34,24 @@ class RouteFilesTest {
 
     @Test
     void aRouteWithoutIdOrDescriptionOrWithAPlaceholderWithoutValueIsCaught() {
-        assertThat(check.problems(Path.of("src/test/resources/route-checks/careless.camel.yaml"))).containsExactlyInAnyOrder(
-                "careless.camel.yaml: route from timer:careless has no id",
-                "careless.camel.yaml: route from timer:careless has no description",
-                "careless.camel.yaml: route undescribed has no description",
-                "careless.camel.yaml: routeConfiguration from onException has no id",
-                "careless.camel.yaml: routeConfiguration from onException has no description",
-                "careless.camel.yaml: placeholder {{bridge.no-such-key}} has no value in config/application.yaml",
-                "careless.camel.yaml: placeholder {{usdtcnpay.access-key}} is blank in config/application.yaml"
-                        + " (use {{?key}} if it may be)");
+        assertThat(check.problems(Path.of("src/test/resources/route-checks/careless.camel.yaml")))
+                .containsExactlyInAnyOrder(
+                        "careless.camel.yaml: route from timer:careless has no id",
+                        "careless.camel.yaml: route from timer:careless has no description",
+                        "careless.camel.yaml: route undescribed has no description",
+                        "careless.camel.yaml: routeConfiguration from onException has no id",
+                        "careless.camel.yaml: routeConfiguration from onException has no description",
+                        "careless.camel.yaml: placeholder {{bridge.no-such-key}} has no value in config/application.yaml",
+                        "careless.camel.yaml: placeholder {{usdtcnpay.access-key}} is blank in config/application.yaml"
+                                + " (use {{?key}} if it may be)");
     }
 
     @Test
     void aFileThatIsNotAValidRouteIsCaught() {
         assertThat(check.problems(Path.of("src/test/resources/route-checks/broken.camel.yaml")))
                 .anySatisfy(p -> assertThat(p).startsWith("broken.camel.yaml: does not load"))
-                .contains("broken.camel.yaml: schema: at /0/route/from/steps/0: property 'noSuchStep' is not defined in the"
-                        + " schema and the schema does not allow additional properties");
+                .contains("broken.camel.yaml: schema: at /0/route/from/steps/0: property 'noSuchStep' is not defined"
+                        + " in the schema and the schema does not allow additional properties");
     }
 
     @Test
