@@ -23,13 +23,17 @@ import org.slf4j.LoggerFactory;
  * once per order: a second call, or any call for an order that is already final, is a replay. So a
  * leaked URL can cost at most one extra query, and nothing ever changes on its say-so;</li>
  * <li>409: genuine but early, the order is still being sent (not yet accepted by us): call again;</li>
- * <li>404: the path names neither {@code success} nor {@code fail}.</li>
+ * <li>404: the path names neither {@code success} nor {@code fail};</li>
+ * <li>400: the query string cannot be read (a malformed percent-encoding in any of its parts).</li>
  * </ul>
+ * What is too long to be looked at, and the body, never get this far: see
+ * {@link PlatformCallbackRequestFilter}.
  */
 public class PlatformCallbackHandler {
     private static final Logger LOG = LoggerFactory.getLogger(PlatformCallbackHandler.class);
 
     public static final int DUE_NOW = 204;
+    public static final int BAD_REQUEST = 400;
     public static final int FORBIDDEN = 403;
     public static final int NOT_FOUND = 404;
     public static final int NOT_YET = 409;
@@ -48,7 +52,14 @@ public class PlatformCallbackHandler {
      * @param query the raw query string of the request ({@code token=...})
      */
     public int handle(String orderNo, String outcome, String query) {
-        String token = tokenIn(query);
+        String token;
+        try {
+            token = tokenIn(query);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Platform callback for order {} refused (400): its query string is not well-formed",
+                    printable(orderNo));
+            return BAD_REQUEST;
+        }
         if (!"success".equals(outcome) && !"fail".equals(outcome)) {
             return NOT_FOUND;
         }
@@ -86,21 +97,28 @@ public class PlatformCallbackHandler {
         return FORBIDDEN;
     }
 
-    /** The one {@code token} parameter of a raw query string; null when absent or given twice. */
+    /**
+     * The one {@code token} parameter of a raw query string; null when absent or given twice.
+     *
+     * @throws IllegalArgumentException when any name or value of the query is not well-formed
+     *     percent-encoding (the whole query is read, not only the token)
+     */
     static String tokenIn(String query) {
         if (query == null) {
             return null;
         }
         String token = null;
-        for (String pair : query.split("&")) {
-            if (pair.startsWith("token=")) {
-                if (token != null) {
-                    return null;
-                }
-                token = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
+        boolean twice = false;
+        for (String pair : query.split("&", -1)) {
+            int eq = pair.indexOf('=');
+            String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+            String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            if (name.equals("token")) {
+                twice |= token != null;
+                token = token == null ? value : token;
             }
         }
-        return token;
+        return twice ? null : token;
     }
 
     private static boolean sameToken(String stored, String given) {

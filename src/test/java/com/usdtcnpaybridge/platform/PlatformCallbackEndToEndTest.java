@@ -6,6 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.usdtcnpaybridge.BridgeTestSupport;
 import com.usdtcnpaybridge.OpsHttp;
 import com.usdtcnpaybridge.sandbox.UsdtcnpaySandbox;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,9 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.apache.camel.CamelContext;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,6 +37,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * every 200 ms: an order queried within seconds of a callback was queried because of it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class PlatformCallbackEndToEndTest {
     static Path sftpRoot;
 
@@ -40,7 +51,7 @@ class PlatformCallbackEndToEndTest {
         r.add("bridge.sandbox.withdraw-progress", () -> "1s");
     }
 
-    /** Four orders that end 已完成 and one that ends 已驳回 (the sandbox decides by orderNo). */
+    /** Five orders that end 已完成 and one that ends 已驳回 (the sandbox decides by orderNo). */
     static final List<String> POSITIVE = new ArrayList<>();
     static String negative;
     static boolean stored;
@@ -51,7 +62,7 @@ class PlatformCallbackEndToEndTest {
                 if (negative == null) {
                     negative = no;
                 }
-            } else if (POSITIVE.size() < 4) {
+            } else if (POSITIVE.size() < 5) {
                 POSITIVE.add(no);
             }
         });
@@ -173,6 +184,92 @@ class PlatformCallbackEndToEndTest {
         assertThat(view.json().path("account").asText()).endsWith("com").doesNotContain("@");
         assertThat(http.postAsOperator(repoll).status()).as("a final order is not queried again").isEqualTo(409);
         assertThat(http.postAsOperator("/actuator/orders/NO-SUCH-ORDER/poll").status()).isEqualTo(404);
+    }
+
+    @Test
+    void requestsItCannotReadGet4xxChangeNothingAndReachNoLogLine(CapturedOutput output) throws IOException {
+        String orderNo = POSITIVE.get(0);
+        submittedAndQueriedOnce();
+        Map<String, Object> before = row(orderNo);
+        String genuine = path(sandbox.callbackUrls(orderNo).orElseThrow().get(0));
+        String forged = "/platform/callback/" + orderNo + "/success?token=" + "ab".repeat(16);
+        String marker = "MARKER-7f3a9c";
+        SoftAssertions softly = new SoftAssertions();
+
+        softly.assertThat(raw("GET /platform/callback/" + orderNo + "/success?token=%ZZ" + marker)).as("%ZZ token")
+                .isEqualTo(400);
+        softly.assertThat(raw("GET " + genuine + "&x=%ZZ" + marker)).as("genuine token, malformed other part")
+                .isEqualTo(400);
+        softly.assertThat(raw("GET " + genuine + "&x=%e" + marker + "%")).as("cut percent-encoding").isEqualTo(400);
+        softly.assertThat(raw("POST " + forged, "Content-Type: application/x-www-form-urlencoded",
+                "{\"x\":1,\"m\":\"" + marker + "\"}")).as("a form content type, not a form body").isEqualTo(403);
+        softly.assertThat(raw("POST " + forged, "Content-Type: multipart/form-data; boundary=zz", "--zz\r\n" + marker))
+                .as("a multipart content type, not a multipart body").isEqualTo(403);
+        softly.assertThat(raw("GET " + genuine + "&pad=" + marker + "x".repeat(4000))).as("an overlong query")
+                .isEqualTo(400);
+        softly.assertThat(raw("GET " + genuine + "&pad=" + "x".repeat(20_000))).as("longer than any request line")
+                .isEqualTo(400);
+        // a huge body is not read: the answer comes while the body has hardly begun
+        softly.assertThat(rawWithBodyUnfinished("POST " + genuine, "Content-Length: 52428800"))
+                .as("a declared 50 MB body").isEqualTo(413);
+        softly.assertThat(rawWithBodyUnfinished("POST " + genuine, "Transfer-Encoding: chunked"))
+                .as("a chunked body that goes on").isEqualTo(413);
+
+        softly.assertThat(row(orderNo)).isEqualTo(before);
+        softly.assertThat(output.getAll()).doesNotContain(marker).doesNotContain("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        softly.assertAll();
+    }
+
+    @Test
+    void aGenuineCallbackWhoseBodyIsNotAFormIsTakenForTheBodyIsNeverParsed() throws IOException {
+        String orderNo = POSITIVE.get(4);
+        submittedAndQueriedOnce();
+        String successUrl = path(sandbox.callbackUrls(orderNo).orElseThrow().get(0));
+        assertThat(raw("POST " + successUrl, "Content-Type: application/x-www-form-urlencoded", "{\"x\":1}"))
+                .isEqualTo(204);
+        await().atMost(Duration.ofSeconds(5)).until(() -> ((Number) row(orderNo).get("POLLS")).intValue() == 2);
+        assertThat(row(orderNo).get("CALLBACK_OUTCOME")).isEqualTo("success");
+    }
+
+    /** A request written byte for byte (an HTTP client library would refuse or tidy it up); its status. */
+    private int raw(String requestLine, String... headerAndBody) throws IOException {
+        StringBuilder head = new StringBuilder(requestLine)
+                .append(" HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n");
+        String body = "";
+        if (headerAndBody.length == 2) {
+            body = headerAndBody[1];
+            head.append(headerAndBody[0]).append("\r\nContent-Length: ")
+                    .append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n");
+        }
+        head.append("\r\n");
+        return exchange(head.toString(), body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A request with a body whose first 64 KiB are sent and whose rest never comes; its status. */
+    private int rawWithBodyUnfinished(String requestLine, String framing) throws IOException {
+        String head = requestLine + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                + "Content-Type: application/octet-stream\r\n" + framing + "\r\n\r\n";
+        byte[] part = "y".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+        if (framing.startsWith("Transfer-Encoding")) {
+            part = ("10000\r\n" + "y".repeat(64 * 1024) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        }
+        return exchange(head, part);
+    }
+
+    private int exchange(String head, byte[] body) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(15_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.UTF_8));
+            out.write(body);
+            out.flush();
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            assertThat(status).startsWith("HTTP/1.1 ");
+            return Integer.parseInt(status.substring(9, 12));
+        } catch (java.net.SocketTimeoutException e) {
+            return -1; // no answer in 15 s: the server is still reading
+        }
     }
 
     /** Stores the batch once and waits until every order was accepted and queried once. */

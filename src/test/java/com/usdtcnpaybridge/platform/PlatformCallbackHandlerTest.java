@@ -95,6 +95,19 @@ class PlatformCallbackHandlerTest {
     }
 
     @Test
+    void aQueryThatIsNotWellFormedIsA400AndChangesNothingEvenWithTheGenuineToken() {
+        store("CB-7");
+        to("CB-7", OrderState.UNDER_REVIEW);
+        Map<String, Object> before = row("CB-7");
+        assertThat(handler.handle("CB-7", "success", "token=%ZZ")).isEqualTo(400);
+        assertThat(handler.handle("CB-7", "success", query("CB-7") + "&x=%ZZ")).isEqualTo(400);
+        assertThat(handler.handle("CB-7", "success", query("CB-7") + "&x=%e")).isEqualTo(400);
+        assertThat(handler.handle("CB-7", "success", "%G1=" + "&" + query("CB-7"))).isEqualTo(400);
+        assertThat(row("CB-7")).isEqualTo(before);
+        assertThat(handler.handle("CB-7", "success", query("CB-7") + "&x=%25ok&flag")).isEqualTo(204);
+    }
+
+    @Test
     void anOrderNumberFromThePathIsMadeSafeForALogLine() {
         assertThat(PlatformCallbackHandler.printable("W-1\r\nFAKE LOG LINE")).isEqualTo("W-1??FAKE?LOG?LINE");
         assertThat(PlatformCallbackHandler.printable("x".repeat(100))).hasSize(65);

@@ -2,20 +2,17 @@ package com.usdtcnpaybridge.routes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.model.ModelCamelContext;
 import org.apache.camel.model.OptionalIdentifiedDefinition;
 import org.apache.camel.model.RouteConfigurationDefinition;
 import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
+import org.apache.camel.model.RouteTemplateDefinition;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.core.env.MutablePropertySources;
 import org.springframework.core.env.PropertySource;
@@ -23,16 +20,19 @@ import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.FileSystemResource;
 
 /**
- * What every route file must satisfy to be deployed: it loads with the YAML DSL, every route and
- * route configuration has an id and a description, and every placeholder that is neither optional
- * ({@code {{?key}}}) nor defaulted ({@code {{key:default}}}) has a non-blank value in the
- * configuration the bridge starts with (without any profile).
+ * What every route file must satisfy to be deployed: it validates against the YAML DSL's own JSON
+ * schema (the one visual editors and the Camel tooling use), it loads with the YAML DSL, every
+ * route, route template and route configuration has an id and a description, and every placeholder
+ * that is neither optional ({@code {{?key}}}), defaulted ({@code {{key:default}}}) nor a parameter
+ * of a route template of the file has a non-blank value in the configuration the bridge starts with
+ * (without any profile).
  */
 final class RouteFileCheck {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(\\?)?([^{}]+?)}}");
     private static final List<String> FUNCTIONS = List.of("env", "sys");
 
     private final StandardEnvironment environment = new StandardEnvironment();
+    private static final DslSchema SCHEMA = new DslSchema();
 
     RouteFileCheck(Path applicationYaml) {
         try {
@@ -49,36 +49,34 @@ final class RouteFileCheck {
     /** Everything wrong with one file, one line each; empty when it may be deployed. */
     List<String> problems(Path file) {
         List<String> problems = new ArrayList<>();
-        java.util.Set<String> templateParameters = new java.util.HashSet<>();
-        String name = file.getFileName().toString();
+        Set<String> templateParameters = new HashSet<>();
+        String name;
         String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        try (DefaultCamelContext camel = new DefaultCamelContext()) {
-            camel.build();
-            PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(name, text));
-            ModelCamelContext model = camel;
-            List<RouteDefinition> routes = model.getRouteDefinitions();
-            List<RouteConfigurationDefinition> configurations = model.getRouteConfigurationDefinitions();
-            if (routes.isEmpty() && configurations.isEmpty()) {
-                problems.add(name + ": no route or route configuration");
+        try (LoadedRouteFile loaded = new LoadedRouteFile(file)) {
+            name = loaded.name;
+            text = loaded.text;
+            SCHEMA.problems(text).forEach(p -> problems.add(name + ": " + p));
+            try {
+                loaded.load();
+                List<RouteDefinition> routes = loaded.routes();
+                List<RouteConfigurationDefinition> configurations = loaded.configurations();
+                List<RouteTemplateDefinition> templates = loaded.templates();
+                if (routes.isEmpty() && configurations.isEmpty() && templates.isEmpty()) {
+                    problems.add(name + ": no route, route template or route configuration");
+                }
+                templates.forEach(t -> identified(problems, name, "routeTemplate", t, "?"));
+                routes.forEach(r -> identified(problems, name, "route", r,
+                        r.getInput() == null ? "?" : r.getInput().getUri()));
+                configurations.forEach(c -> identified(problems, name, "routeConfiguration", c, "onException"));
+                templates.forEach(t -> t.getTemplateParameters().forEach(p -> templateParameters.add(p.getName())));
+            } catch (Exception e) {
+                problems.add(name + ": does not load: " + e.getMessage());
             }
-            routes.forEach(r -> identified(problems, name, "route", r, r.getInput() == null ? "?" : r.getInput().getUri()));
-            configurations.forEach(c -> identified(problems, name, "routeConfiguration", c, "onException"));
-            for (org.apache.camel.model.RouteTemplateDefinition template : model.getRouteTemplateDefinitions()) {
-                identified(problems, name, "routeTemplate", template, "?");
-                template.getTemplateParameters().forEach(p -> templateParameters.add(p.getName()));
-            }
-        } catch (Exception e) {
-            problems.add(name + ": does not load: " + e.getMessage());
         }
         Matcher m = PLACEHOLDER.matcher(text);
         while (m.find()) {
-            if (m.group(1) == null && templateParameters.contains(m.group(2).trim())) {
-                continue; // a route template's parameter: each templatedRoute gives it
+            if (templateParameters.contains(m.group(2).trim())) {
+                continue; // given by the templatedRoute that uses the template
             }
             String problem = placeholder(m.group(1) != null, m.group(2).trim());
             if (problem != null) {
