@@ -43,15 +43,7 @@ public class OutboxStore {
     /** Adds the event for an order that reached a final state. Call inside the state change's transaction. */
     public void addOrderFinal(PaymentOrder order, String fileName) {
         String id = UUID.randomUUID().toString();
-        ObjectNode body = mapper.createObjectNode()
-                .put("eventId", id)
-                .put("type", ORDER_FINAL)
-                .put("kind", order.kind().name())
-                .put("batchId", order.batchId())
-                .put("file", fileName)
-                .put("line", order.lineNo())
-                .put("orderNo", order.orderNo())
-                .put("amount", order.amountForReport())
+        ObjectNode body = orderEnvelope(id, ORDER_FINAL, order, fileName)
                 .put("status", order.state().name())
                 .put("platformOrderNo", order.platformOrderNo())
                 .put("platformStatus", order.platformStatus())
@@ -70,15 +62,7 @@ public class OutboxStore {
      */
     public void addOrderAccepted(PaymentOrder order, String fileName, String platformOrderNo, String data) {
         String id = UUID.randomUUID().toString();
-        ObjectNode body = mapper.createObjectNode()
-                .put("eventId", id)
-                .put("type", ORDER_ACCEPTED)
-                .put("kind", order.kind().name())
-                .put("batchId", order.batchId())
-                .put("file", fileName)
-                .put("line", order.lineNo())
-                .put("orderNo", order.orderNo())
-                .put("amount", order.amountForReport())
+        ObjectNode body = orderEnvelope(id, ORDER_ACCEPTED, order, fileName)
                 .put("platformOrderNo", platformOrderNo);
         putData(body, data);
         body.put("acceptedAt", clock.instant().toString());
@@ -89,6 +73,19 @@ public class OutboxStore {
                 + " next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ? FROM (VALUES (1)) one"
                 + " WHERE NOT EXISTS (SELECT 1 FROM outbox_event WHERE event_key = ?)",
                 id, key, ORDER_ACCEPTED, order.batchId(), order.id(), body.toString(), now, now, key);
+    }
+
+    /** The fields every order event starts with, in the contract's order. */
+    private ObjectNode orderEnvelope(String id, String type, PaymentOrder order, String fileName) {
+        return mapper.createObjectNode()
+                .put("eventId", id)
+                .put("type", type)
+                .put("kind", order.kind().name())
+                .put("batchId", order.batchId())
+                .put("file", fileName)
+                .put("line", order.lineNo())
+                .put("orderNo", order.orderNo())
+                .put("amount", order.amountForReport());
     }
 
     /** The platform's data embedded as JSON when it is JSON, as a string otherwise; absent when null. */
