@@ -221,7 +221,6 @@ public class BridgeConfiguration {
                     http.setResponseTimeout(props.readTimeout().toMillis());
                     http.setSoTimeout(props.readTimeout().toMillis());
                     http.setConnectionRequestTimeout(props.readTimeout().toMillis());
-                    http.setAutomaticRetriesDisabled(true);
                 });
     }
 

@@ -9,7 +9,6 @@ import com.usdtcnpaybridge.platform.PlatformRequests;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -28,10 +27,6 @@ public class OrderPoller {
 
     /** What the last poll cycle did, for operators. */
     public record Cycle(Instant startedAt, int orders, Duration took) {
-    }
-
-    /** One open order and what its query came to (a split's part, gathered for one commit). */
-    public record Asked(PaymentOrder order, PlatformAnswer answer) {
     }
 
     private final OrderStore orders;
@@ -68,8 +63,8 @@ public class OrderPoller {
     }
 
     /** Pairs an order with its query's answer, for the group's record step. */
-    public Asked asked(PaymentOrder order, PlatformAnswer answer) {
-        return new Asked(order, answer);
+    public OrderAnswer asked(PaymentOrder order, PlatformAnswer answer) {
+        return new OrderAnswer(order, answer);
     }
 
     /**
@@ -77,15 +72,7 @@ public class OrderPoller {
      * nothing: the order is still open, and due again when its claim's lease runs out.
      */
     public void recordAll(List<?> parts) {
-        List<PaymentOrder> group = new ArrayList<>();
-        List<PlatformAnswer> answers = new ArrayList<>();
-        for (Object part : parts == null ? List.of() : parts) {
-            if (part instanceof Asked asked && asked.order() != null && asked.answer() != null) {
-                group.add(asked.order());
-                answers.add(asked.answer());
-            }
-        }
-        orders.recordAll(group, answers, this::record);
+        orders.recordAnswers(parts, this::record);
     }
 
     private void record(PaymentOrder order, PlatformAnswer answer) {

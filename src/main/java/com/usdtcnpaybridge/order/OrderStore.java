@@ -279,6 +279,23 @@ public class OrderStore {
     }
 
     /**
+     * Records a split's gathered parts with {@link #recordAll}: each {@link OrderAnswer} with both an
+     * order and an answer; any other part (a step that failed before its answer) is left out.
+     */
+    public void recordAnswers(List<?> parts,
+            java.util.function.BiConsumer<PaymentOrder, com.usdtcnpaybridge.platform.PlatformAnswer> record) {
+        List<PaymentOrder> group = new ArrayList<>();
+        List<com.usdtcnpaybridge.platform.PlatformAnswer> answers = new ArrayList<>();
+        for (Object part : parts == null ? List.of() : parts) {
+            if (part instanceof OrderAnswer pair && pair.order() != null && pair.answer() != null) {
+                group.add(pair.order());
+                answers.add(pair.answer());
+            }
+        }
+        recordAll(group, answers, record);
+    }
+
+    /**
      * Records the answers a group got so far, each in its order's log context, all in one commit:
      * {@code answers.get(i)} belongs to {@code group.get(i)}, and orders past the last answer (a
      * later call threw) are left as they are.

@@ -28,10 +28,6 @@ import org.slf4j.LoggerFactory;
 public class OrderSubmitter {
     private static final Logger LOG = LoggerFactory.getLogger(OrderSubmitter.class);
 
-    /** One claimed order and what its send came to (a split's part, gathered for one commit). */
-    public record Sent(PaymentOrder order, PlatformAnswer answer) {
-    }
-
     private final OrderStore orders;
     private final OutboxStore outbox;
     private final PlatformRequests requests;
@@ -99,25 +95,17 @@ public class OrderSubmitter {
     }
 
     /** Pairs a held order with its answer, for the group's record step. */
-    public Sent sent(PaymentOrder order, PlatformAnswer answer) {
-        return new Sent(order, answer);
+    public OrderAnswer sent(PaymentOrder order, PlatformAnswer answer) {
+        return new OrderAnswer(order, answer);
     }
 
     /**
      * Records a group's answers in one commit (one answer the database refuses is recorded alone,
-     * never rolling back the others). Parts that are not {@link Sent} (a send that failed before its
-     * answer, or an order whose claim was lost) are left as they are.
+     * never rolling back the others). Parts that are not an {@link OrderAnswer} (a send that failed
+     * before its answer, or an order whose claim was lost) are left as they are.
      */
     public void recordAll(List<?> parts) {
-        List<PaymentOrder> group = new ArrayList<>();
-        List<PlatformAnswer> answers = new ArrayList<>();
-        for (Object part : parts == null ? List.of() : parts) {
-            if (part instanceof Sent sent && sent.order() != null && sent.answer() != null) {
-                group.add(sent.order());
-                answers.add(sent.answer());
-            }
-        }
-        orders.recordAll(group, answers, this::record);
+        orders.recordAnswers(parts, this::record);
     }
 
     void record(PaymentOrder order, PlatformAnswer answer) {

@@ -114,18 +114,15 @@ public class PlatformAnswers {
         PlatformAnswer answer = new PlatformAnswer(cause.outcome() == Outcome.RATE_LIMITED ? Outcome.RATE_LIMITED
                 : Outcome.NOT_SENT, cause.httpStatus(), cause.code(), cause.msg(), null, cause.retryAfter(),
                 "no access token: " + cause.describe());
-        exchange.setProperty(ANSWER, answer);
-        exchange.getMessage().setBody(answer);
-        return answer;
+        return answered(exchange, answer);
     }
 
     PlatformAnswer classify(int status, String retryAfter, Object body, long deadlineNanos) {
+        // read-answer has already dropped the body of any answer but a 2xx
         if (status == 401 || status == 403) {
-            discard(body);
             return PlatformAnswer.failure(Outcome.AUTH_FAILED, status, "HTTP " + status);
         }
         if (status == 429) {
-            discard(body);
             Duration wait = Optional.ofNullable(retryAfter).flatMap(PlatformAnswers::seconds).orElse(Duration.ofSeconds(1));
             if (wait.compareTo(maxRetryAfter) > 0) {
                 wait = maxRetryAfter;
@@ -133,7 +130,6 @@ public class PlatformAnswers {
             return new PlatformAnswer(Outcome.RATE_LIMITED, status, null, null, null, wait, "HTTP 429");
         }
         if (status < 200 || status >= 300) {
-            discard(body);
             return PlatformAnswer.failure(Outcome.UNKNOWN, status, "HTTP " + status);
         }
         byte[] bytes;
@@ -190,6 +186,11 @@ public class PlatformAnswers {
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
         metrics.platformCall(path == null ? "?" : path, answer.outcome(),
                 started == null ? Duration.ZERO : Duration.ofMillis(System.currentTimeMillis() - started.getTime()));
+        return answered(exchange, answer);
+    }
+
+    /** The answer as the exchange's body and in {@link #ANSWER}, where the next steps read it. */
+    private static PlatformAnswer answered(Exchange exchange, PlatformAnswer answer) {
         exchange.setProperty(ANSWER, answer);
         exchange.getMessage().setBody(answer);
         return answer;
