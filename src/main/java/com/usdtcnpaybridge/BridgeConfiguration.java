@@ -231,14 +231,15 @@ public class BridgeConfiguration {
     }
 
     /**
-     * Threads that send orders in parallel (the submit route's split): a quarter more than the
-     * sends allowed in flight ({@code bridge.submit.concurrency}, which the submitter enforces), so
-     * that while some threads claim or record, the others keep every slot to the platform busy.
+     * Threads that send orders in parallel (the submit route's split): half again as many as the
+     * sends allowed in flight ({@code bridge.submit.concurrency}, which the send slots enforce), so
+     * that while some threads claim, hold or record (a commit each), the others keep every slot to
+     * the platform busy.
      */
     @Bean(destroyMethod = "shutdown")
     ExecutorService submitPool(SubmitProperties props) {
         int inFlight = props.submit().concurrency();
-        return Executors.newFixedThreadPool(inFlight + Math.max(1, inFlight / 4), named("submit"));
+        return Executors.newFixedThreadPool(inFlight + Math.max(2, inFlight / 2), named("submit"));
     }
 
     /** Threads that query orders in parallel (the poll route's split). */

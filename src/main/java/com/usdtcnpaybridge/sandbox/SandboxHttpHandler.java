@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import org.slf4j.Logger;
@@ -198,8 +199,8 @@ final class SandboxHttpHandler implements HttpHandler {
         String method = exchange.getRequestMethod();
         return switch (path) {
             case "/api/getAccessToken" -> post(method, () -> getAccessToken(body));
-            case "/api/submitwithdraw" -> post(method, () -> authenticated(exchange, body, this::submitWithdraw));
-            case "/api/invokecharge" -> post(method, () -> authenticated(exchange, body, this::invokeCharge));
+            case "/api/submitwithdraw" -> post(method, () -> authenticated(exchange, body, json -> submitWithdraw(json, exchange.getRequestHeaders())));
+            case "/api/invokecharge" -> post(method, () -> authenticated(exchange, body, json -> invokeCharge(json, exchange.getRequestHeaders())));
             case "/api/getwithdraw" -> post(method, () -> authenticated(exchange, body,
                     json -> detail(json, SandboxOrder.Kind.WITHDRAW)));
             case "/api/getcharge" -> post(method, () -> authenticated(exchange, body,
@@ -255,18 +256,19 @@ final class SandboxHttpHandler implements HttpHandler {
                 .orElseGet(() -> envelope(200, BAD_JSON, "请求参数格式错误", null)), mapper);
     }
 
-    private SandboxReply submitWithdraw(ObjectNode json) {
-        return submit(json, SandboxOrder.Kind.WITHDRAW, SandboxValidation.withdrawProblem(json));
+    private SandboxReply submitWithdraw(ObjectNode json, Headers headers) {
+        return submit(json, headers, SandboxOrder.Kind.WITHDRAW, SandboxValidation.withdrawProblem(json));
     }
 
-    private SandboxReply invokeCharge(ObjectNode json) {
-        return submit(json, SandboxOrder.Kind.CHARGE, SandboxValidation.chargeProblem(json));
+    private SandboxReply invokeCharge(ObjectNode json, Headers headers) {
+        return submit(json, headers, SandboxOrder.Kind.CHARGE, SandboxValidation.chargeProblem(json));
     }
 
-    private SandboxReply submit(ObjectNode json, SandboxOrder.Kind kind, Optional<String> problem) {
+    private SandboxReply submit(ObjectNode json, Headers headers, SandboxOrder.Kind kind,
+            Optional<String> problem) {
         Optional<String> orderNo = SandboxValidation.orderNo(json);
         // counted before any refusal: tests use the count to prove a client did (not) resubmit
-        orderNo.ifPresent(no -> orders.countSubmission(no, json));
+        orderNo.ifPresent(no -> orders.countSubmission(no, json, headers));
         SandboxReply reply;
         if (problem.isPresent()) {
             reply = envelope(200, INVALID_FIELD, problem.get(), null);

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -33,6 +34,7 @@ final class SandboxOrders {
     private final Map<String, SandboxOrder> orders = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> submissions = new ConcurrentHashMap<>();
     private final Map<String, JsonNode> lastRequests = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> lastRequestHeaders = new ConcurrentHashMap<>();
     private final AtomicInteger totalSubmissions = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong firstSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
@@ -64,9 +66,12 @@ final class SandboxOrders {
         return (int) Math.floorMod(h, 1000L);
     }
 
-    void countSubmission(String orderNo, JsonNode request) {
+    void countSubmission(String orderNo, JsonNode request, Map<String, List<String>> headers) {
         submissions.computeIfAbsent(orderNo, key -> new AtomicInteger()).incrementAndGet();
         lastRequests.put(orderNo, request.deepCopy());
+        Map<String, String> seen = new TreeMap<>();
+        headers.forEach((name, values) -> seen.put(name.toLowerCase(Locale.ROOT), String.join(",", values)));
+        lastRequestHeaders.put(orderNo, Map.copyOf(seen));
         totalSubmissions.incrementAndGet();
         long now = System.nanoTime();
         firstSubmissionNanos.compareAndSet(0, now);
@@ -112,6 +117,10 @@ final class SandboxOrders {
     /** The body of the last submission of this orderNo, as the platform received it. */
     Optional<JsonNode> lastRequest(String orderNo) {
         return Optional.ofNullable(lastRequests.get(orderNo));
+    }
+
+    Optional<Map<String, String>> lastRequestHeaders(String orderNo) {
+        return Optional.ofNullable(lastRequestHeaders.get(orderNo));
     }
 
     /**

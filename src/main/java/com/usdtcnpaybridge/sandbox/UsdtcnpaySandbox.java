@@ -214,6 +214,11 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
         return orders.lastRequest(orderNo);
     }
 
+    /** The HTTP headers (names in lower case) of the last invokecharge/submitwithdraw call for this orderNo. */
+    public Optional<Map<String, String>> lastSubmissionHeaders(String orderNo) {
+        return orders.lastRequestHeaders(orderNo);
+    }
+
     public Map<String, Integer> submissionCounts() {
         return orders.submissionCounts();
     }
