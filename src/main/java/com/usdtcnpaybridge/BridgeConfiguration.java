@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge;
 
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.usdtcnpaybridge.batch.BatchIntake;
 import com.usdtcnpaybridge.batch.BatchResults;
@@ -11,12 +12,12 @@ import com.usdtcnpaybridge.batch.OrderRules;
 import com.usdtcnpaybridge.batch.OrderValidator;
 import com.usdtcnpaybridge.notify.NotifyProperties;
 import com.usdtcnpaybridge.notify.OutboxStore;
-import com.usdtcnpaybridge.ops.BridgeMetrics;
+import com.usdtcnpaybridge.metrics.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderPoller;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.OrderSubmitter;
 import com.usdtcnpaybridge.order.SubmitProperties;
-import com.usdtcnpaybridge.platform.PlatformCallbackHandler;
+import com.usdtcnpaybridge.order.PlatformCallbackHandler;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
 import com.usdtcnpaybridge.platform.PlatformAnswers;
 import com.usdtcnpaybridge.platform.PlatformBreaker;
@@ -56,7 +57,8 @@ public class BridgeConfiguration {
 
     @Bean
     BridgeMetrics bridgeMetrics(MeterRegistry registry, Clock clock) {
-        return new BridgeMetrics(registry, clock);
+        return new BridgeMetrics(registry, clock,
+                java.util.Arrays.stream(OrderKind.values()).map(Enum::name).toList());
     }
 
     @Bean
@@ -178,7 +180,7 @@ public class BridgeConfiguration {
     @Bean
     OrderSubmitter orderSubmitter(OrderStore orders, OutboxStore outbox, PlatformRequests requests,
             SubmitProperties props, Clock clock) {
-        return new OrderSubmitter(orders, outbox, requests, props.submit(), props.poll().firstQuery(), clock);
+        return new OrderSubmitter(orders, requests, props.submit(), props.poll().firstQuery(), clock);
     }
 
     @Bean

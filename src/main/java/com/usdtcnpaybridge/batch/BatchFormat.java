@@ -1,6 +1,6 @@
 package com.usdtcnpaybridge.batch;
 
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import java.util.List;
 import java.util.Locale;
 

@@ -1,8 +1,7 @@
 package com.usdtcnpaybridge.batch;
 
-import com.usdtcnpaybridge.ops.BridgeMetrics;
-import com.usdtcnpaybridge.order.OrderKind;
-import com.usdtcnpaybridge.order.OrderLine;
+import com.usdtcnpaybridge.metrics.BridgeMetrics;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.order.OrderState;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
 import java.security.MessageDigest;
@@ -178,7 +177,7 @@ public class BatchIntake {
         }));
         int accepted = stored.acceptedCount();
         int rejected = stored.lineCount() - accepted;
-        metrics.ordersReceived(kind, accepted, rejected);
+        metrics.ordersReceived(kind.name(), accepted, rejected);
         LOG.info("Batch {} ({} {}): {} lines, {} accepted, {} rejected, stored in {} ms", stored.batchId(), kind,
                 fileName, stored.lineCount(), accepted, rejected, (System.nanoTime() - started) / 1_000_000);
         String ackName = BatchFormat.ackFileName(fileName, stored.batchId());

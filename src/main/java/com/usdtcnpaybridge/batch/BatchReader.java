@@ -1,6 +1,6 @@
 package com.usdtcnpaybridge.batch;
 
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import java.util.List;
 
 /** Reads the lines of one batch file in one format; chosen by file extension ({@link BatchFormats}). */

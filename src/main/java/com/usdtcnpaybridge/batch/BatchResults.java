@@ -1,9 +1,7 @@
 package com.usdtcnpaybridge.batch;
 
-import com.usdtcnpaybridge.ops.BridgeMetrics;
+import com.usdtcnpaybridge.metrics.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderStore;
-import com.usdtcnpaybridge.order.PaymentOrder;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +68,7 @@ public class BatchResults {
     public void written(long batchId, String fileName) {
         String path = outboxDir + "/" + fileName;
         if (batches.finish(batchId, path)) {
-            batches.find(batchId).ifPresent(b -> metrics.batchFinished(b.kind(), b.createdAt()));
+            batches.find(batchId).ifPresent(b -> metrics.batchFinished(b.kind().name(), b.createdAt()));
             LOG.info("Batch {} finished: result file {} on the SFTP server ({})", batchId, path,
                     batches.countsOf(batchId));
         }

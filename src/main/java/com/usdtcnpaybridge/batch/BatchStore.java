@@ -1,18 +1,14 @@
 package com.usdtcnpaybridge.batch;
 
 import com.usdtcnpaybridge.notify.OutboxStore;
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.order.OrderLine;
-import com.usdtcnpaybridge.order.OrderState;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.PaymentOrder;
 import java.sql.PreparedStatement;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +34,7 @@ public class BatchStore {
     private final TransactionTemplate tx;
     private final OrderStore orders;
     private final OutboxStore outbox;
+    private final BatchProgress progress;
     private final Clock clock;
     private final java.time.Duration sweepGrace;
 
@@ -56,6 +53,7 @@ public class BatchStore {
         this.tx = tx;
         this.orders = orders;
         this.outbox = outbox;
+        this.progress = new BatchProgress(jdbc);
         this.clock = clock;
     }
 
@@ -82,7 +80,7 @@ public class BatchStore {
      *
      * <p>Reading, validating and checking run on a thread of their own, a few chunks ahead of the
      * inserts (which stay on the caller's thread, in its transaction): the database is never kept
-     * waiting for the file, and the file never runs more than {@value #CHUNKS_AHEAD} chunks ahead.
+     * waiting for the file, and the file never runs more than a few chunks ahead ({@link CheckedChunks}).
      *
      * @param lines    hands every validated line to its argument, in input order; may throw
      *                 {@link BatchRejectedException} to refuse the file, which rolls everything back
@@ -119,145 +117,30 @@ public class BatchStore {
             int accepted = 0;
             // the recovery sweep leaves the new orders to this batch's own submission until then
             Timestamp sweepDue = Timestamp.from(now.toInstant().plus(sweepGrace));
-            try (ChunkReader chunks = new ChunkReader(lines, tokenFor)) {
-                for (Chunk chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
-                    insert(batchId, kind, chunk, now, sweepDue);
+            try (CheckedChunks chunks = new CheckedChunks(lines, chunk -> check(chunk, tokenFor))) {
+                for (CheckedChunks.Chunk chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
+                    orders.insertNew(batchId, kind, chunk.lines(), chunk.tokens(), now.toInstant(), sweepDue.toInstant());
                     lineCount += chunk.lines().size();
                     accepted += chunk.accepted();
                 }
             }
             jdbc.update("UPDATE batch SET line_count = ?, accepted_count = ? WHERE id = ?", lineCount, accepted, batchId);
             if (accepted < lineCount) {
-                orders.forEachOfBatch(batchId, OrderState.REJECTED_INVALID, o -> outbox.addOrderFinal(o, fileName));
+                orders.announceInvalid(batchId, fileName);
             }
             return new Stored(batchId, lineCount, accepted);
         });
     }
 
-    /** Lines ready to insert: checked, with the callback token of each sendable one (else null). */
-    private record Chunk(List<OrderLine> lines, List<String> tokens, int accepted) {
-    }
-
-    private static final int CHUNKS_AHEAD = 4;
-
-    /**
-     * Reads the lines on a thread of its own and hands them over in checked chunks. A failure
-     * there (a refused file, a read error) is thrown by {@link #next()}; closing stops the thread.
-     */
-    private final class ChunkReader implements AutoCloseable {
-        private final java.util.concurrent.BlockingQueue<Object> ready =
-                new java.util.concurrent.ArrayBlockingQueue<>(CHUNKS_AHEAD);
-        private final Object end = new Object();
-        private final Thread thread;
-        private volatile boolean stopped;
-        private volatile Throwable failure;
-
-        ChunkReader(LineSource lines, Function<String, String> tokenFor) {
-            thread = new Thread(() -> {
-                try {
-                    // orderNo -> first line that may send it; the file's orders themselves are never held
-                    Map<String, Integer> firstLine = new HashMap<>();
-                    List<OrderLine> chunk = new ArrayList<>(INSERT_CHUNK);
-                    lines.forEach(line -> {
-                        OrderLine checked = line;
-                        if (checked.accepted()) {
-                            Integer first = firstLine.putIfAbsent(checked.orderNo(), checked.lineNo());
-                            if (first != null) {
-                                checked = checked.reject("orderNo repeated within the file (first on line " + first + ")");
-                            }
-                        }
-                        chunk.add(checked);
-                        if (chunk.size() == INSERT_CHUNK) {
-                            hand(check(chunk, tokenFor));
-                            chunk.clear();
-                        }
-                    });
-                    if (!chunk.isEmpty()) {
-                        hand(check(chunk, tokenFor));
-                    }
-                    hand(end);
-                } catch (Stopped e) {
-                    // the inserting side gave up first; nothing to hand over
-                } catch (Throwable e) {
-                    failure = e;
-                    try {
-                        hand(end);
-                    } catch (Stopped ignored) {
-                        // gave up meanwhile
-                    }
-                }
-            }, "intake-reader");
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        /** Waits for space: the reader never runs more than {@value #CHUNKS_AHEAD} chunks ahead. */
-        private void hand(Object item) {
-            try {
-                while (!ready.offer(item, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    if (stopped) {
-                        throw new Stopped();
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new Stopped();
-            }
-        }
-
-        /** The next checked chunk, or null after the last; throws what the reading thread threw. */
-        Chunk next() {
-            Object item;
-            try {
-                item = ready.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while reading the batch", e);
-            }
-            if (item != end) {
-                return (Chunk) item;
-            }
-            Throwable e = failure;
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e instanceof Error err) {
-                throw err;
-            }
-            if (e != null) {
-                throw new IllegalStateException(e);
-            }
-            return null;
-        }
-
-        @Override
-        public void close() {
-            stopped = true;
-            ready.clear();
-            try {
-                thread.join(java.time.Duration.ofSeconds(30).toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** Thrown on the reading thread to stop it when the inserting side has given up. */
-    private static final class Stopped extends RuntimeException {
-        Stopped() {
-            super(null, null, false, false);
-        }
-    }
-
     /** Refuses the lines whose orderNo an earlier batch used, and draws the tokens of those that may be sent. */
-    private Chunk check(List<OrderLine> chunk, Function<String, String> tokenFor) {
+    private CheckedChunks.Chunk check(List<OrderLine> chunk, Function<String, String> tokenFor) {
         Set<String> used = new HashSet<>(orders.existingOrderNos(chunk.stream().filter(OrderLine::accepted)
                 .map(OrderLine::orderNo).toList()));
         List<OrderLine> lines = chunk.stream()
                 .map(l -> l.accepted() && used.contains(l.orderNo()) ? l.reject("orderNo already used by an earlier batch") : l)
                 .toList();
         List<String> tokens = lines.stream().map(l -> l.accepted() ? tokenFor.apply(l.orderNo()) : null).toList();
-        return new Chunk(lines, tokens, (int) lines.stream().filter(OrderLine::accepted).count());
+        return new CheckedChunks.Chunk(lines, tokens, (int) lines.stream().filter(OrderLine::accepted).count());
     }
 
     /** The same for lines already in a list. */
@@ -275,37 +158,6 @@ public class BatchStore {
     @FunctionalInterface
     public interface LineSource {
         void forEach(java.util.function.Consumer<OrderLine> sink);
-    }
-
-    private static final int INSERT_CHUNK = 1000;
-
-    /** Inserts one checked chunk; order_key is unique across batches: from here on, no other batch can take these numbers. */
-    private void insert(long batchId, OrderKind kind, Chunk chunk, Timestamp now, Timestamp sweepDue) {
-        List<OrderLine> lines = chunk.lines();
-        java.util.concurrent.atomic.AtomicInteger row = new java.util.concurrent.atomic.AtomicInteger();
-        jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
-                + " category, bank_channel, payee_name, account, state, reason, callback_token, next_action_at,"
-                + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines,
-                lines.size(), (ps, l) -> {
-                    String token = chunk.tokens().get(row.getAndIncrement());
-                    ps.setLong(1, batchId);
-                    ps.setInt(2, l.lineNo());
-                    ps.setString(3, kind.name());
-                    ps.setString(4, cut(l.orderNo(), 255));
-                    ps.setString(5, l.accepted() ? l.orderNo() : null);
-                    setLong(ps, 6, l.amount());
-                    ps.setString(7, cut(l.amountText(), 64));
-                    setInt(ps, 8, l.category());
-                    setInt(ps, 9, l.bankChannel());
-                    ps.setString(10, cut(l.payeeName(), 255));
-                    ps.setString(11, cut(l.account(), 255));
-                    ps.setString(12, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
-                    ps.setString(13, cut(l.rejection(), 1000));
-                    ps.setString(14, token);
-                    ps.setTimestamp(15, l.accepted() ? sweepDue : null);
-                    ps.setTimestamp(16, now);
-                    ps.setTimestamp(17, now);
-                });
     }
 
     /**
@@ -336,31 +188,9 @@ public class BatchStore {
                 .toList();
     }
 
-    /** The first line of a batch at or after a line that is not final (uq_order_line, no sort). */
-    public static final String FIRST_OPEN_LINE = "SELECT line_no FROM payment_order WHERE batch_id = ? AND line_no >= ?"
-            + " AND state NOT IN (" + OrderState.TERMINAL_SQL + ") ORDER BY batch_id, line_no FETCH FIRST 1 ROW ONLY";
-
-    /** Per open batch, the first line that was still open when last looked at (lines before it are final). */
-    private final Map<Long, Integer> openFrom = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * Open batches none of whose orders is still open. Each batch is walked in line order from the
-     * first line that was open last time: terminal states are never left, so the lines before it
-     * need no second look, and a month-end batch is walked about once over all the checks.
-     */
+    /** Open batches none of whose orders is still open (see {@link BatchProgress}). */
     public List<Long> readyToFinish() {
-        List<Long> open = jdbc.queryForList("SELECT id FROM batch WHERE state = 'OPEN' ORDER BY id", Long.class);
-        openFrom.keySet().retainAll(new HashSet<>(open));
-        List<Long> ready = new ArrayList<>();
-        for (long id : open) {
-            List<Integer> firstOpen = jdbc.queryForList(FIRST_OPEN_LINE, Integer.class, id, openFrom.getOrDefault(id, 0));
-            if (firstOpen.isEmpty()) {
-                ready.add(id);
-            } else {
-                openFrom.put(id, firstOpen.get(0));
-            }
-        }
-        return ready;
+        return progress.readyToFinish();
     }
 
     /** Marks the batch finished and adds its event, once: false when another call got there first. */
@@ -385,25 +215,4 @@ public class BatchStore {
                 }, batchId);
         return counts;
     }
-
-    private static String cut(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max);
-    }
-
-    private static void setLong(PreparedStatement ps, int i, Long v) throws java.sql.SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.BIGINT);
-        } else {
-            ps.setLong(i, v);
-        }
-    }
-
-    private static void setInt(PreparedStatement ps, int i, Integer v) throws java.sql.SQLException {
-        if (v == null) {
-            ps.setNull(i, Types.INTEGER);
-        } else {
-            ps.setInt(i, v);
-        }
-    }
-
 }

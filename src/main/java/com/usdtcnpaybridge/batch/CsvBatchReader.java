@@ -3,7 +3,7 @@ package com.usdtcnpaybridge.batch;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package com.usdtcnpaybridge.batch;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

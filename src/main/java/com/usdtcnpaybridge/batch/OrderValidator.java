@@ -1,6 +1,6 @@
 package com.usdtcnpaybridge.batch;
 
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.order.OrderLine;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package com.usdtcnpaybridge.notify;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.usdtcnpaybridge.order.PaymentOrder;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,68 +39,46 @@ public class OutboxStore {
         this.clock = clock;
     }
 
-    /** Adds the event for an order that reached a final state. Call inside the state change's transaction. */
-    public void addOrderFinal(PaymentOrder order, String fileName) {
-        String id = UUID.randomUUID().toString();
-        ObjectNode body = orderEnvelope(id, ORDER_FINAL, order, fileName)
-                .put("status", order.state().name())
-                .put("platformOrderNo", order.platformOrderNo())
-                .put("platformStatus", order.platformStatus())
-                .put("reason", order.reason())
-                .put("updatedAt", order.updatedAt().toString());
-        putData(body, order.platformData());
-        insert(id, "order:" + order.id(), ORDER_FINAL, order.batchId(), order.id(), body);
+    /** A new event's body: its {@code eventId} and {@code type}, the first two fields of every event of the contract. */
+    public ObjectNode newEvent(String type) {
+        return mapper.createObjectNode().put("eventId", UUID.randomUUID().toString()).put("type", type);
     }
 
     /**
-     * Adds the event for an order the platform has just accepted: {@code platformOrderNo} and
-     * {@code data} are what its submission answer said ({@code data}, for a charge, the payer's
-     * payment link or QR code, which the ERP needs before the order can become final). Call inside
-     * the transaction that records the acceptance. One event per order ({@code accepted:<orderId>}):
-     * a second call for the same order adds nothing and does not disturb the transaction.
+     * Adds an event whose body {@link #newEvent} began, under {@code key} (one event per key).
+     * Call inside the transaction of the change it reports.
      */
-    public void addOrderAccepted(PaymentOrder order, String fileName, String platformOrderNo, String data) {
-        String id = UUID.randomUUID().toString();
-        ObjectNode body = orderEnvelope(id, ORDER_ACCEPTED, order, fileName)
-                .put("platformOrderNo", platformOrderNo);
-        putData(body, data);
-        body.put("acceptedAt", clock.instant().toString());
+    public void add(String key, long batchId, Long orderId, ObjectNode body) {
+        insert(body.path("eventId").asText(), key, body.path("type").asText(), batchId, orderId, body);
+    }
+
+    /**
+     * Adds an event as {@link #add} does, unless one of {@code key} exists: then nothing is added
+     * and the caller's transaction is not disturbed (a failed INSERT would abort it on PostgreSQL).
+     */
+    public void addOnce(String key, long batchId, Long orderId, ObjectNode body) {
         Timestamp now = Timestamp.from(clock.instant());
-        String key = "accepted:" + order.id();
-        // only if absent: a failed INSERT would abort the caller's transaction on PostgreSQL
         jdbc.update("INSERT INTO outbox_event (id, event_key, event_type, batch_id, order_id, payload, state, attempts,"
                 + " next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ? FROM (VALUES (1)) one"
                 + " WHERE NOT EXISTS (SELECT 1 FROM outbox_event WHERE event_key = ?)",
-                id, key, ORDER_ACCEPTED, order.batchId(), order.id(), body.toString(), now, now, key);
+                body.path("eventId").asText(), key, body.path("type").asText(), batchId, orderId, body.toString(), now,
+                now, key);
     }
 
-    /** The fields every order event starts with, in the contract's order. */
-    private ObjectNode orderEnvelope(String id, String type, PaymentOrder order, String fileName) {
-        return mapper.createObjectNode()
-                .put("eventId", id)
-                .put("type", type)
-                .put("kind", order.kind().name())
-                .put("batchId", order.batchId())
-                .put("file", fileName)
-                .put("line", order.lineNo())
-                .put("orderNo", order.orderNo())
-                .put("amount", order.amountForReport());
-    }
-
-    /** The platform's data embedded as JSON when it is JSON, as a string otherwise; absent when null. */
-    private void putData(ObjectNode body, String data) {
-        if (data == null) {
+    /** Puts {@code value} under {@code field} as JSON when it is JSON, as a string otherwise; nothing when null. */
+    public void putJsonOrText(ObjectNode body, String field, String value) {
+        if (value == null) {
             return;
         }
         try {
-            com.fasterxml.jackson.databind.JsonNode json = mapper.readTree(data);
+            com.fasterxml.jackson.databind.JsonNode json = mapper.readTree(value);
             if (json == null || json.isMissingNode()) {
-                body.put("data", data);
+                body.put(field, value);
             } else {
-                body.set("data", json);
+                body.set(field, json);
             }
         } catch (java.io.IOException e) {
-            body.put("data", data);
+            body.put(field, value);
         }
     }
 
@@ -166,7 +143,7 @@ public class OutboxStore {
         int[] updated = inOneTransaction(() -> jdbc.batchUpdate("UPDATE outbox_event SET next_attempt_at = ? WHERE id = ?"
                 + " AND state = 'PENDING' AND next_attempt_at = ?", due.stream()
                         .map(row -> new Object[] {until, ((OutboxEvent) row[0]).id(), row[1]}).toList()));
-        return com.usdtcnpaybridge.order.CompareAndSet.won(due.stream().map(row -> (OutboxEvent) row[0]).toList(),
+        return com.usdtcnpaybridge.store.CompareAndSet.won(due.stream().map(row -> (OutboxEvent) row[0]).toList(),
                 updated);
     }
 

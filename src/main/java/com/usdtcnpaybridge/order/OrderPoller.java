@@ -89,7 +89,7 @@ public class OrderPoller {
         }
     }
     private void apply(PaymentOrder order, OrderDetail detail, Instant next) {
-        Optional<OrderState> mapped = order.kind().stateFor(detail.zt());
+        Optional<OrderState> mapped = order.kind().statusOf(detail.zt()).map(s -> OrderState.valueOf(s.name()));
         String platformNo = detail.platformOrderNo() != null ? detail.platformOrderNo() : order.platformOrderNo();
         if (mapped.isEmpty()) {
             // an unknown zt: keep the order open and keep asking; operators see platform_status

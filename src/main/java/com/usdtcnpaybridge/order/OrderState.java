@@ -35,4 +35,16 @@ public enum OrderState {
     public boolean isTerminal() {
         return terminal;
     }
+
+    /** The {@code event} of {@code bridge.orders} that entering this state counts, or null for none. */
+    public String meterEvent() {
+        return switch (this) {
+            case SUBMITTED -> "accepted";
+            case COMPLETED -> "completed";
+            case REJECTED -> "rejected";
+            case CANCELLED -> "cancelled";
+            case FAILED -> "failed";
+            default -> null;
+        };
+    }
 }

@@ -1,7 +1,9 @@
 package com.usdtcnpaybridge.order;
 
+import com.usdtcnpaybridge.store.CompareAndSet;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.notify.OutboxStore;
-import com.usdtcnpaybridge.ops.BridgeMetrics;
+import com.usdtcnpaybridge.metrics.BridgeMetrics;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -65,7 +67,7 @@ public class OrderStore {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate tx;
-    private final OutboxStore outbox;
+    private final OrderEvents events;
     private final Clock clock;
     private final BridgeMetrics metrics;
 
@@ -77,7 +79,7 @@ public class OrderStore {
             BridgeMetrics metrics) {
         this.jdbc = jdbc;
         this.tx = tx;
-        this.outbox = outbox;
+        this.events = new OrderEvents(outbox, jdbc, clock);
         this.clock = clock;
         this.metrics = metrics;
     }
@@ -256,7 +258,7 @@ public class OrderStore {
                 + " WHERE id = ?"
                 + " AND state = 'NEW'", ids.stream().map(id -> new Object[] {after, now, id}).toList()));
         List<PaymentOrder> orders = findAll(CompareAndSet.won(ids, updated));
-        orders.forEach(order -> metrics.orderSubmitted(order.kind()));
+        orders.forEach(order -> metrics.orderSubmitted(order.kind().name()));
         return orders;
     }
 
@@ -382,12 +384,12 @@ public class OrderStore {
             }
             if (to.isTerminal()) {
                 PaymentOrder order = find(id).orElseThrow();
-                outbox.addOrderFinal(order, batchFileName(order.batchId()));
+                events.addOrderFinal(order);
             }
             return true;
         });
-        if (Boolean.TRUE.equals(done) && !from.contains(to) && BridgeMetrics.counts(to)) {
-            metrics.orderEntered(kind != null ? kind : kindOf(id), to);
+        if (Boolean.TRUE.equals(done) && !from.contains(to) && to.meterEvent() != null) {
+            metrics.orderEvent((kind != null ? kind : kindOf(id)).name(), to.meterEvent());
         }
         return Boolean.TRUE.equals(done);
     }
@@ -432,27 +434,64 @@ public class OrderStore {
         return OrderKind.valueOf(jdbc.queryForObject("SELECT kind FROM payment_order WHERE id = ?", String.class, id));
     }
 
-    /** A batch's file name, which never changes once stored: remembered for the last few hundred batches. */
-    public String batchFileName(long batchId) {
-        synchronized (fileNames) {
-            String known = fileNames.get(batchId);
-            if (known != null) {
-                return known;
-            }
-        }
-        String name = jdbc.queryForObject("SELECT file_name FROM batch WHERE id = ?", String.class, batchId);
-        synchronized (fileNames) {
-            fileNames.put(batchId, name);
-        }
-        return name;
+    /** The ERP's events about orders, written in the transactions of this store. */
+    OrderEvents events() {
+        return events;
     }
 
-    private final Map<Long, String> fileNames = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
-            return size() > 500;
+    /**
+     * Inserts a chunk of a new batch's lines in one batched statement: sendable lines as
+     * {@code NEW} with their order number as the unique order key (no later batch can take it) and
+     * their callback token, due for the recovery sweep at {@code firstSendDue}; refused lines as
+     * {@code REJECTED_INVALID} with their reason. Call inside the batch's transaction.
+     */
+    public void insertNew(long batchId, OrderKind kind, List<OrderLine> lines, List<String> callbackTokens,
+            Instant now, Instant firstSendDue) {
+        Timestamp created = Timestamp.from(now);
+        Timestamp sweepDue = Timestamp.from(firstSendDue);
+        java.util.concurrent.atomic.AtomicInteger row = new java.util.concurrent.atomic.AtomicInteger();
+        jdbc.batchUpdate("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, amount, amount_text,"
+                + " category, bank_channel, payee_name, account, state, reason, callback_token, next_action_at,"
+                + " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", lines,
+                lines.size(), (ps, l) -> {
+                    String token = callbackTokens.get(row.getAndIncrement());
+                    ps.setLong(1, batchId);
+                    ps.setInt(2, l.lineNo());
+                    ps.setString(3, kind.name());
+                    ps.setString(4, cut(l.orderNo(), 255));
+                    ps.setString(5, l.accepted() ? l.orderNo() : null);
+                    setNullable(ps, 6, l.amount(), java.sql.Types.BIGINT);
+                    ps.setString(7, cut(l.amountText(), 64));
+                    setNullable(ps, 8, l.category(), java.sql.Types.INTEGER);
+                    setNullable(ps, 9, l.bankChannel(), java.sql.Types.INTEGER);
+                    ps.setString(10, cut(l.payeeName(), 255));
+                    ps.setString(11, cut(l.account(), 255));
+                    ps.setString(12, (l.accepted() ? OrderState.NEW : OrderState.REJECTED_INVALID).name());
+                    ps.setString(13, cut(l.rejection(), 1000));
+                    ps.setString(14, token);
+                    ps.setTimestamp(15, l.accepted() ? sweepDue : null);
+                    ps.setTimestamp(16, created);
+                    ps.setTimestamp(17, created);
+                });
+    }
+
+    /** Adds the final event of every refused line of a batch just stored. Call inside the batch's transaction. */
+    public void announceInvalid(long batchId, String fileName) {
+        forEachOfBatch(batchId, OrderState.REJECTED_INVALID, o -> events.addOrderFinal(o, fileName));
+    }
+
+    private static String cut(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    private static void setNullable(java.sql.PreparedStatement ps, int i, Object v, int sqlType)
+            throws SQLException {
+        if (v == null) {
+            ps.setNull(i, sqlType);
+        } else {
+            ps.setObject(i, v, sqlType);
         }
-    };
+    }
 
     private static final RowMapper<PaymentOrder> MAPPER = OrderStore::map;
 

@@ -2,7 +2,6 @@ package com.usdtcnpaybridge.order;
 
 import static com.usdtcnpaybridge.order.OrderStore.set;
 
-import com.usdtcnpaybridge.notify.OutboxStore;
 import com.usdtcnpaybridge.order.OrderStore.Column;
 import com.usdtcnpaybridge.platform.Masking;
 import com.usdtcnpaybridge.platform.PlatformAnswer;
@@ -29,16 +28,14 @@ public class OrderSubmitter {
     private static final Logger LOG = LoggerFactory.getLogger(OrderSubmitter.class);
 
     private final OrderStore orders;
-    private final OutboxStore outbox;
     private final PlatformRequests requests;
     private final SubmitProperties.Submit policy;
     private final Duration firstQueryAfter;
     private final Clock clock;
 
-    public OrderSubmitter(OrderStore orders, OutboxStore outbox, PlatformRequests requests,
+    public OrderSubmitter(OrderStore orders, PlatformRequests requests,
             SubmitProperties.Submit policy, Duration firstQueryAfter, Clock clock) {
         this.orders = orders;
-        this.outbox = outbox;
         this.requests = requests;
         this.policy = policy;
         this.firstQueryAfter = firstQueryAfter;
@@ -118,8 +115,7 @@ public class OrderSubmitter {
                         Column.PLATFORM_ORDER_NO, platformNo, Column.PLATFORM_DATA, data,
                         Column.SUBMITTED_AT, now, Column.NEXT_ACTION_AT, now.plus(firstQueryAfter),
                         Column.REASON, null))) {
-                    outbox.addOrderAccepted(order, orders.batchFileName(order.batchId()),
-                            Column.PLATFORM_ORDER_NO.fit(platformNo), data);
+                    orders.events().addOrderAccepted(order, Column.PLATFORM_ORDER_NO.fit(platformNo), data);
                 }
                 LOG.info("Order {} ({} {} to {}) accepted by the platform", order.orderNo(), order.kind(),
                         order.amount(), Masking.account(order.account()));

@@ -1,5 +1,7 @@
 package com.usdtcnpaybridge.order;
 
+import com.usdtcnpaybridge.platform.OrderKind;
+import com.usdtcnpaybridge.platform.PlatformOrder;
 import java.time.Instant;
 
 /** One stored order row (one input line of a batch). */
@@ -26,7 +28,7 @@ public record PaymentOrder(
         Instant submittedAt,
         Instant updatedAt,
         Instant sentAt,
-        Instant createdAt) {
+        Instant createdAt) implements PlatformOrder {
 
     /** This order as held for a send that began at {@code at}. */
     public PaymentOrder sentAt(Instant at) {

@@ -2,7 +2,7 @@ package com.usdtcnpaybridge.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.usdtcnpaybridge.ops.BridgeMetrics;
+import com.usdtcnpaybridge.metrics.BridgeMetrics;
 import com.usdtcnpaybridge.platform.PlatformAnswer.Outcome;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -184,7 +184,7 @@ public class PlatformAnswers {
     private PlatformAnswer done(Exchange exchange, PlatformAnswer answer) {
         Date started = exchange.getProperty(CALL_STARTED, Date.class);
         String path = exchange.getMessage().getHeader(Exchange.HTTP_PATH, String.class);
-        metrics.platformCall(path == null ? "?" : path, answer.outcome(),
+        metrics.platformCall(path == null ? "?" : path, answer.outcome().name(),
                 started == null ? Duration.ZERO : Duration.ofMillis(System.currentTimeMillis() - started.getTime()));
         return answered(exchange, answer);
     }

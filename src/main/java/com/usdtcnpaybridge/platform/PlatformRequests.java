@@ -3,8 +3,6 @@ package com.usdtcnpaybridge.platform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.usdtcnpaybridge.order.OrderKind;
-import com.usdtcnpaybridge.order.PaymentOrder;
 import java.util.List;
 
 /**
@@ -24,7 +22,7 @@ public class PlatformRequests {
     }
 
     /** submitwithdraw / invokecharge body of one claimed order. */
-    public String submission(PaymentOrder order) {
+    public String submission(PlatformOrder order) {
         ObjectNode body = mapper.createObjectNode()
                 .put("orderNo", order.orderNo())
                 .put("amount", order.amount());
@@ -41,7 +39,7 @@ public class PlatformRequests {
     }
 
     /** getwithdraw / getcharge body. */
-    public String query(PaymentOrder order) {
+    public String query(PlatformOrder order) {
         return mapper.createObjectNode().put("orderNo", order.orderNo()).toString();
     }
 

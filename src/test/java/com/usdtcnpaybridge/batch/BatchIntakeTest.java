@@ -23,7 +23,7 @@ class BatchIntakeTest {
     final BatchIntake intake = new BatchIntake(new BatchFormats(StandardCharsets.UTF_8),
             new OrderValidator(new OrderRules(50000, 32, 64, 64)), db.batches,
             new PlatformCallbackTokens("http://localhost/cb", "k"),
-            new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none(),
+            new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.metrics.BridgeMetrics.none(),
             new OutgoingFiles(outgoing));
 
     IntakeResult take(String name, String content, String kind) {
@@ -116,7 +116,7 @@ class BatchIntakeTest {
                 new OrderValidator(new OrderRules(50000, 32, 64, 64)), db.batches,
                 new PlatformCallbackTokens("http://localhost/cb", "k"),
                 new BatchFileProperties(StandardCharsets.UTF_8, 2000, 5), "outbox", Clock.systemUTC(),
-                com.usdtcnpaybridge.ops.BridgeMetrics.none(), new OutgoingFiles(dir));
+                com.usdtcnpaybridge.metrics.BridgeMetrics.none(), new OutgoingFiles(dir));
         // the local disk fails under it: no file can be made where the acknowledgement would go
         java.nio.file.Files.delete(dir);
         java.nio.file.Files.writeString(dir, "not a directory");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.usdtcnpaybridge.batch.BatchIntake.IntakeResult;
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.order.OrderState;
 import com.usdtcnpaybridge.order.StoreFixture;
 import com.usdtcnpaybridge.order.SubmitProperties;
@@ -111,7 +111,7 @@ class BatchParserFuzzTest {
         BatchIntake intake = new BatchIntake(new BatchFormats(StandardCharsets.UTF_8),
                 new OrderValidator(new OrderRules(MAX_AMOUNT, 32, 64, 64)), db.batches,
                 new PlatformCallbackTokens("http://localhost/cb", "k"),
-                new BatchFileProperties(StandardCharsets.UTF_8, 4096, 50), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.ops.BridgeMetrics.none(),
+                new BatchFileProperties(StandardCharsets.UTF_8, 4096, 50), "outbox", Clock.systemUTC(), com.usdtcnpaybridge.metrics.BridgeMetrics.none(),
                 new OutgoingFiles(outgoing));
         int refused = 0;
         int stored = 0;

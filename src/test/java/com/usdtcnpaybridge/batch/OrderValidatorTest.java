@@ -2,7 +2,7 @@ package com.usdtcnpaybridge.batch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.order.OrderLine;
 import java.util.LinkedHashMap;
 import java.util.List;

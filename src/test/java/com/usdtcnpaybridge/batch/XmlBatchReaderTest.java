@@ -3,7 +3,7 @@ package com.usdtcnpaybridge.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,7 +8,7 @@ import com.usdtcnpaybridge.batch.BatchStore;
 import com.usdtcnpaybridge.batch.OrderRules;
 import com.usdtcnpaybridge.batch.OrderValidator;
 import com.usdtcnpaybridge.notify.OutboxStore;
-import com.usdtcnpaybridge.ops.BridgeMetrics;
+import com.usdtcnpaybridge.metrics.BridgeMetrics;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
 import com.zaxxer.hikari.HikariDataSource;

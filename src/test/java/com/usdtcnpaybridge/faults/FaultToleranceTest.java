@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.usdtcnpaybridge.BridgeTestSupport;
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
 import com.usdtcnpaybridge.sandbox.SandboxFaults;
 import com.usdtcnpaybridge.sandbox.SandboxFaults.Fault;

@@ -7,7 +7,7 @@ import com.usdtcnpaybridge.BridgeTestSupport;
 import com.usdtcnpaybridge.batch.BatchStore;
 import com.usdtcnpaybridge.notify.ErpStub.Answer;
 import com.usdtcnpaybridge.notify.ErpStub.Arrival;
-import com.usdtcnpaybridge.order.OrderKind;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.order.OrderLine;
 import com.usdtcnpaybridge.order.OrderStore;
 import com.usdtcnpaybridge.order.PaymentOrder;
@@ -167,7 +167,7 @@ class ErpNotifyRouteTest {
                         "张三", "zhangsan@example.com", null)), orderNo -> "tok-" + orderNo).batchId();
         PaymentOrder order = jdbc.queryForList("SELECT order_no FROM payment_order WHERE batch_id = ?", String.class,
                 batchId).stream().map(no -> orders.findByOrderNo(no).orElseThrow()).findFirst().orElseThrow();
-        tx.executeWithoutResult(s -> outbox.addOrderAccepted(order, file, "PF-778",
+        tx.executeWithoutResult(s -> new com.usdtcnpaybridge.order.OrderEvents(outbox, jdbc, java.time.Clock.systemUTC()).addOrderAccepted(order, file, "PF-778",
                 "{\"payUrl\":\"https://pay.example/q/1\"}"));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> erp.arrivals(file).size() == 1);

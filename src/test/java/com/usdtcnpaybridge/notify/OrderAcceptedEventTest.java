@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.usdtcnpaybridge.order.PaymentOrder;
 import com.usdtcnpaybridge.order.StoreFixture;
+import com.usdtcnpaybridge.order.OrderEvents;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -13,10 +14,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** OutboxStore.addOrderAccepted: the event the ERP gets when the platform took an order. */
+/** OrderEvents.addOrderAccepted: the event the ERP gets when the platform took an order. */
 class OrderAcceptedEventTest {
     static final Instant NOW = Instant.parse("2026-11-25T08:30:00Z");
     final StoreFixture db = new StoreFixture(Clock.fixed(NOW, ZoneOffset.UTC));
+    final OrderEvents events = new OrderEvents(db.outbox, db.jdbc, Clock.fixed(NOW, ZoneOffset.UTC));
 
     PaymentOrder order(String file, String orderNo) {
         db.withdrawals(file, orderNo);
@@ -31,7 +33,7 @@ class OrderAcceptedEventTest {
     @Test
     void writesOnePendingEventKeyedByTheOrderWithTheOrderFinalEnvelopeAndTheAnswersData() throws Exception {
         PaymentOrder order = order("a1.csv", "A1-1");
-        db.outbox.addOrderAccepted(order, "a1.csv", "PF-1001", "{\"payUrl\":\"https://pay.example/q/1\",\"qr\":\"iVBOR\"}");
+        events.addOrderAccepted(order, "a1.csv", "PF-1001", "{\"payUrl\":\"https://pay.example/q/1\",\"qr\":\"iVBOR\"}");
 
         assertThat(rows(order)).singleElement().satisfies(row -> {
             assertThat(row).containsEntry("EVENT_KEY", "accepted:" + order.id())
@@ -59,8 +61,8 @@ class OrderAcceptedEventTest {
     void dataThatIsNotJsonIsCarriedAsTextAndNoDataLeavesTheFieldOut() throws Exception {
         PaymentOrder text = order("a2.csv", "A2-1");
         PaymentOrder none = order("a3.csv", "A3-1");
-        db.outbox.addOrderAccepted(text, "a2.csv", "PF-2", "https://pay.example/q/2 (not JSON)");
-        db.outbox.addOrderAccepted(none, "a3.csv", null, null);
+        events.addOrderAccepted(text, "a2.csv", "PF-2", "https://pay.example/q/2 (not JSON)");
+        events.addOrderAccepted(none, "a3.csv", null, null);
 
         JsonNode textBody = parse(rows(text).get(0).get("PAYLOAD"));
         assertThat(textBody.path("data").isTextual()).isTrue();
@@ -77,8 +79,8 @@ class OrderAcceptedEventTest {
                 new org.springframework.transaction.support.TransactionTemplate(
                         new org.springframework.jdbc.datasource.DataSourceTransactionManager(db.jdbc.getDataSource()));
         tx.executeWithoutResult(s -> {
-            db.outbox.addOrderAccepted(order, "a4.csv", "PF-4", "{\"n\":1}");
-            db.outbox.addOrderAccepted(order, "a4.csv", "PF-4-again", "{\"n\":2}");
+            events.addOrderAccepted(order, "a4.csv", "PF-4", "{\"n\":1}");
+            events.addOrderAccepted(order, "a4.csv", "PF-4-again", "{\"n\":2}");
             // the transaction goes on after the second call: the state change it belongs to commits
             db.jdbc.update("UPDATE payment_order SET platform_order_no = 'PF-4' WHERE id = ?", order.id());
         });
@@ -87,7 +89,7 @@ class OrderAcceptedEventTest {
                 assertThat(parse(row.get("PAYLOAD")).path("platformOrderNo").asText()).isEqualTo("PF-4"));
         assertThat(db.orders.findByOrderNo("A4-1").orElseThrow().platformOrderNo()).isEqualTo("PF-4");
         // and it is an event of its own next to the order's final one
-        db.outbox.addOrderFinal(db.orders.findByOrderNo("A4-1").orElseThrow(), "a4.csv");
+        events.addOrderFinal(db.orders.findByOrderNo("A4-1").orElseThrow(), "a4.csv");
         assertThat(rows(order)).extracting(r -> r.get("EVENT_TYPE"))
                 .containsExactlyInAnyOrder("order.accepted", "order.final");
     }

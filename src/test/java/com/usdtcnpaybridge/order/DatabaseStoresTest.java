@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.order;
 
+import com.usdtcnpaybridge.platform.OrderKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.usdtcnpaybridge.batch.BatchStore;

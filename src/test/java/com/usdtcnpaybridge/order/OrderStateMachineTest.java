@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.order;
 
+import com.usdtcnpaybridge.platform.OrderKind;
 import static com.usdtcnpaybridge.order.OrderStore.set;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,7 @@
 package com.usdtcnpaybridge.order;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.usdtcnpaybridge.ops.BridgeMetrics;
+import com.usdtcnpaybridge.metrics.BridgeMetrics;
 import com.usdtcnpaybridge.platform.PlatformAnswers;
 import com.usdtcnpaybridge.platform.PlatformBreaker;
 import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
@@ -57,7 +57,7 @@ public final class PlatformRoutes implements AutoCloseable {
                     new PlatformCallbackTokens("http://localhost:8080/platform/callback", "k"), platform);
             PlatformTokens platformTokens = new PlatformTokens(platform, clock);
             tokens = new TokenRefreshProcessor(platformTokens::fetch, "ak", "millis", clock);
-            submitter = new OrderSubmitter(db.orders, db.outbox, requests, props.submit(), firstQueryAfter, clock);
+            submitter = new OrderSubmitter(db.orders, requests, props.submit(), firstQueryAfter, clock);
             poller = new OrderPoller(db.orders, requests, props, clock);
             SubmitProperties.Breaker b = props.submit().breaker();
             breaker = new PlatformBreaker(b.failuresToOpen(), b.openFor(), b.probes(), clock);

@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.order;
 
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.usdtcnpaybridge.batch.BatchStore;
 import com.usdtcnpaybridge.notify.OutboxStore;

@@ -1,8 +1,6 @@
-package com.usdtcnpaybridge.platform;
+package com.usdtcnpaybridge.order;
 
-import com.usdtcnpaybridge.order.OrderState;
-import com.usdtcnpaybridge.order.OrderStore;
-import com.usdtcnpaybridge.order.PaymentOrder;
+import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,13 +1,11 @@
-package com.usdtcnpaybridge.platform;
+package com.usdtcnpaybridge.order;
 
 import static com.usdtcnpaybridge.order.OrderStore.set;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.usdtcnpaybridge.order.OrderKind;
-import com.usdtcnpaybridge.order.OrderLine;
-import com.usdtcnpaybridge.order.OrderState;
+import com.usdtcnpaybridge.platform.OrderKind;
 import com.usdtcnpaybridge.order.OrderStore.Column;
-import com.usdtcnpaybridge.order.StoreFixture;
+import com.usdtcnpaybridge.platform.PlatformCallbackTokens;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package com.usdtcnpaybridge.order;
+package com.usdtcnpaybridge.store;
 
 import java.util.ArrayList;
 import java.util.List;
