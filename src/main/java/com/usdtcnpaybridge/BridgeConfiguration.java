@@ -96,17 +96,22 @@ public class BridgeConfiguration {
         return tokens.forced();
     }
 
-    /** Gives the token fetcher its producer once Camel has started. */
+    /**
+     * Gives the token fetcher its producer before Camel starts its routes: an intake route may take a
+     * file (and its orders ask for a token) before the application has finished starting, and a
+     * token asked for then must wait for the platform-token route (direct blocks until its consumer
+     * runs), not count as "platform unreachable" and pause every send.
+     */
     @Bean
     org.apache.camel.spring.boot.CamelContextConfiguration platformTokensTemplate(PlatformTokens tokens) {
         return new org.apache.camel.spring.boot.CamelContextConfiguration() {
             @Override
             public void beforeApplicationStart(CamelContext camelContext) {
+                tokens.template(camelContext.createProducerTemplate());
             }
 
             @Override
             public void afterApplicationStart(CamelContext camelContext) {
-                tokens.template(camelContext.createProducerTemplate());
             }
         };
     }
