@@ -43,7 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DistributionIT {
     private static final Path PROJECT = Path.of("").toAbsolutePath();
-    private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):");
 
     @TempDir
     Path tmp;
@@ -109,9 +108,9 @@ class DistributionIT {
         assertThat(unit).contains("EnvironmentFile=/etc/usdtcnpay-bridge/bridge.env", "User=usdtcnpay-bridge",
                 "ExecStart=/opt/usdtcnpay-bridge/bin/usdtcnpay-bridge", "SuccessExitStatus=143");
         assertThat(stopTimeoutSeconds(unit)).as("TimeoutStopSec above camel.main.shutdown-timeout")
-                .isGreaterThan(ShutdownTimeout.seconds(PROJECT.resolve("config/application.yaml")));
+                .isGreaterThan(RepoConfig.shutdownTimeoutSeconds(PROJECT.resolve("config/application.yaml")));
         String env = Files.readString(root.resolve("systemd/bridge.env.example"));
-        for (String name : environmentNamesReadByConfig()) {
+        for (String name : RepoConfig.environmentNames(PROJECT.resolve("config"))) {
             assertThat(env).as("bridge.env.example names %s, which config/ reads", name).contains(name + "=");
         }
     }
@@ -204,7 +203,7 @@ class DistributionIT {
         String output = Files.readString(log, StandardCharsets.UTF_8);
         assertThat(bridge.exitValue()).as("exit status of a JVM stopped by SIGTERM\n" + tail(log)).isEqualTo(143);
         assertThat(output).contains("Started BridgeApplication").contains("(usdtcnpay-bridge) is shutting down (timeout:"
-                + ShutdownTimeout.seconds(root.resolve("config/application.yaml")) + "s)", "(usdtcnpay-bridge) shutdown in");
+                + RepoConfig.shutdownTimeoutSeconds(root.resolve("config/application.yaml")) + "s)", "(usdtcnpay-bridge) shutdown in");
         assertThat(children).noneMatch(ProcessHandle::isAlive);
         assertThat(output.lines()).as("no error logged from start to stop").noneMatch(l -> l.contains("ERROR ["));
     }
@@ -243,20 +242,6 @@ class DistributionIT {
             return target.filter(p -> p.getFileName().toString().matches("usdtcnpay-bridge-.*\\.zip")).findFirst()
                     .orElseThrow(() -> new AssertionError("no target/usdtcnpay-bridge-*.zip: run mvn package first"));
         }
-    }
-
-    /** Every ${NAME:} environment variable config/*.yaml reads. */
-    static Set<String> environmentNamesReadByConfig() throws IOException {
-        Set<String> names = new TreeSet<>();
-        try (Stream<Path> files = Files.list(PROJECT.resolve("config"))) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
-                Matcher m = ENV_PLACEHOLDER.matcher(Files.readString(file));
-                while (m.find()) {
-                    names.add(m.group(1));
-                }
-            }
-        }
-        return names;
     }
 
     private static Path resultFile(Path outbox) throws IOException {
