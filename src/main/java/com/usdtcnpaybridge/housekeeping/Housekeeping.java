@@ -21,7 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * a batch with an event still to deliver, being delivered or {@code DEAD} (an operator may still
  * replay it) stays, whole. Its events go first, then its orders (only final ones), then the batch
  * row itself, which is deleted only when nothing of it is left, so that a batch is never half gone
- * for good: one interrupted is finished by the next run.
+ * for good: one interrupted is finished by the next run. The route logs how many rows went.
  */
 public class Housekeeping {
     private static final Logger LOG = LoggerFactory.getLogger(Housekeeping.class);
@@ -82,7 +82,6 @@ public class Housekeeping {
             deleted = inTx(() -> jdbc.update(DELETE_CLAIMS, claimProcessor, claimProcessor, before, chunkSize));
             total += deleted;
         } while (deleted == chunkSize);
-        LOG.info("Housekeeping: {} file claims older than {} deleted", total, fileClaims);
         return total;
     }
 
@@ -109,8 +108,6 @@ public class Housekeeping {
                 }
             }
         }
-        LOG.info("Housekeeping: {} batches finished before {} deleted, with {} orders and {} delivered events",
-                batches, before.toInstant(), orders, events);
         return new Pruned(batches, orders, events);
     }
 

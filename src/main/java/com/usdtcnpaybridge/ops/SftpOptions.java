@@ -22,9 +22,6 @@ public record SftpOptions(String serverHostKeys, String publicKeyAcceptedAlgorit
             "key-exchange-protocols", "ciphers", "server-alive-interval", "server-alive-count-max", "connect-timeout",
             "so-timeout", "done-file-name");
 
-    /** None set: the SFTP client's defaults. */
-    public static final SftpOptions DEFAULTS = new SftpOptions(null, null, null, null, null, null, null, null, null);
-
     /** Reads the keys; throws when one is present but blank. */
     public static SftpOptions from(Environment env) {
         List<String> blank = new ArrayList<>();
@@ -45,11 +42,6 @@ public record SftpOptions(String serverHostKeys, String publicKeyAcceptedAlgorit
                 env.getProperty(PREFIX + "server-alive-count-max", Integer.class),
                 env.getProperty(PREFIX + "connect-timeout", Duration.class),
                 env.getProperty(PREFIX + "so-timeout", Duration.class), env.getProperty(PREFIX + "done-file-name"));
-    }
-
-    public SftpOptions withCiphers(String value) {
-        return new SftpOptions(serverHostKeys, publicKeyAcceptedAlgorithms, keyExchangeProtocols, value,
-                serverAliveInterval, serverAliveCountMax, connectTimeout, soTimeout, doneFileName);
     }
 
     /** Sets on a session, before it connects, what camel-ftp's SftpOperations sets from the same options. */
