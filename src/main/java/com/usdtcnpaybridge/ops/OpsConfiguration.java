@@ -71,9 +71,10 @@ public class OpsConfiguration {
             @Value("${erp.sftp.known-hosts-file:}") String knownHostsFile,
             @Value("${erp.sftp.strict-host-key-checking:yes}") String strict,
             @Value("${erp.sftp.inbox-withdrawals}") String withdrawals, @Value("${erp.sftp.inbox-charges}") String charges,
-            @Value("${erp.sftp.outbox}") String outbox) {
+            @Value("${erp.sftp.outbox}") String outbox, org.springframework.core.env.Environment env) {
         return new SftpHealthIndicator(new SftpHealthIndicator.Settings(host, port, username, password, privateKeyFile,
-                knownHostsFile, strict, List.of(withdrawals, charges, outbox), Duration.ofSeconds(10)));
+                knownHostsFile, strict, List.of(withdrawals, charges, outbox), List.of(withdrawals, charges),
+                SftpOptions.from(env), Duration.ofSeconds(10)));
     }
 
     @Bean

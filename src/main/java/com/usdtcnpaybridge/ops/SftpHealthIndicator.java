@@ -11,14 +11,17 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 
 /**
- * UP when the ERP's SFTP server takes our login (same credentials and host-key check as the
- * routes) and the two inboxes and the outbox exist. One short session per check.
+ * UP when the ERP's SFTP server takes our login (same credentials, host-key check and optional
+ * algorithms as the routes), the two inboxes and the outbox exist, and the folders the inboxes'
+ * files are moved to ({@code .done/}, {@code .error/}) take a file (see {@link SftpFolderProbe}).
+ * One short session per check.
  */
 public class SftpHealthIndicator extends AbstractHealthIndicator {
 
     /** What the routes use to reach the server ({@code erp.sftp.*}). */
     public record Settings(String host, int port, String username, String password, String privateKeyFile,
-            String knownHostsFile, String strictHostKeyChecking, List<String> folders, Duration timeout) {
+            String knownHostsFile, String strictHostKeyChecking, List<String> folders, List<String> inboxes,
+            SftpOptions options, Duration timeout) {
         @Override
         public String toString() {
             return "Settings[" + username + "@" + host + ":" + port + ", folders=" + folders + "]";
@@ -49,20 +52,29 @@ public class SftpHealthIndicator extends AbstractHealthIndicator {
                 session.setPassword(settings.password());
             }
             session.setConfig("StrictHostKeyChecking", settings.strictHostKeyChecking());
-            int timeout = (int) settings.timeout().toMillis();
+            settings.options().applyTo(session);
+            int timeout = (int) settings.options().connectTimeoutOr(settings.timeout()).toMillis();
             session.connect(timeout);
             ChannelSftp sftp = (ChannelSftp) session.openChannel("sftp");
             sftp.connect(timeout);
+            List<String> moveFolders = SftpFolderProbe.moveFolders(settings.inboxes());
             try {
                 for (String folder : settings.folders()) {
                     sftp.stat(folder);
                 }
+                for (String folder : moveFolders) {
+                    String problem = SftpFolderProbe.problem(sftp, folder);
+                    if (problem != null) {
+                        builder.down().withDetail("error", problem);
+                        return;
+                    }
+                }
             } finally {
                 sftp.disconnect();
             }
-            builder.up().withDetail("folders", settings.folders());
+            builder.up().withDetail("folders", settings.folders()).withDetail("writable", moveFolders);
         } catch (JSchException e) {
-            builder.down().withDetail("error", "login failed: " + e.getMessage());
+            builder.down().withDetail("error", "connection or login failed: " + e.getMessage());
         } catch (SftpException e) {
             builder.down().withDetail("error", "folder missing or unreadable: " + e.getMessage());
         } finally {
