@@ -65,7 +65,7 @@
   }
 
   function facts(dl, pairs) {
-    dl.replaceChildren(...pairs.flatMap(([k, v, cls, id]) => [el('dt', {}, k), el('dd', { class: cls, id }, v)]));
+    dl.replaceChildren(...pairs.flatMap(([k, v, cls, id]) => [el('dt', {}, k), el('dd', {}, el('span', { class: cls, id }, v))]));
   }
 
   function renderHealth(health) {
@@ -146,7 +146,7 @@
       ['oldest pending', outbox && outbox.oldestPendingAt ? time(outbox.oldestPendingAt) : '–'],
     ]);
     const rows = (outbox ? outbox.deadEvents : []).map(e => el('tr', { 'data-event': e.eventId },
-      el('td', {}, e.eventId), el('td', {}, e.type), el('td', {}, e.batchId), el('td', { class: 'num' }, e.attempts),
+      el('td', { class: 'id', title: e.eventId }, e.eventId.substring(0, 8) + '…'), el('td', {}, e.type), el('td', {}, e.batchId), el('td', { class: 'num' }, e.attempts),
       el('td', {}, e.lastError || ''), el('td', {}, time(e.createdAt)),
       el('td', {}, el('button', { 'data-action': 'replay', 'data-event': e.eventId }, 'replay'))));
     fill(document.querySelector('#dead tbody'), rows, 'no dead event', 7);
@@ -165,7 +165,7 @@
 
   function renderRoutes(routes, console) {
     const stats = routeStats(console);
-    const rows = (routes || []).map(r => {
+    const rows = (routes || []).slice().sort((a, b) => a.id.localeCompare(b.id)).map(r => {
       const s = stats[r.id] || {};
       const started = r.status === 'Started';
       return el('tr', { 'data-route': r.id },
@@ -174,7 +174,7 @@
         el('td', { class: 'num' }, s.total ?? '–'),
         el('td', { class: 'num' }, s.failed ?? '–'),
         el('td', { class: 'num' }, s.inflight ?? '–'),
-        el('td', { class: 'num' }, s.mean ?? '–'),
+        el('td', { class: 'num' }, s.mean === undefined || s.mean < 0 ? '–' : s.mean),
         el('td', {}, started
           ? el('button', { 'data-action': 'suspend', 'data-route': r.id, class: 'danger' }, 'suspend')
           : el('button', { 'data-action': 'resume', 'data-route': r.id }, 'resume')));
