@@ -17,8 +17,9 @@ import org.springframework.security.web.servlet.util.matcher.PathPatternRequestM
 
 /**
  * Who may reach what over HTTP. The operator (HTTP Basic, {@code bridge.ops.*}) reaches every
- * actuator endpoint; liveness and readiness are open for the orchestrator; the platform callback
- * path is open because each call carries its own per-order token; everything else is refused.
+ * actuator endpoint and the operator's page {@code /ops/}; liveness and readiness are open for the
+ * orchestrator; the platform callback path is open because each call carries its own per-order
+ * token; everything else is refused.
  * No sessions and no CSRF tokens: every request authenticates itself (curl, scrapers).
  */
 @Configuration(proxyBeanMethods = false)
@@ -49,6 +50,7 @@ public class OpsSecurityConfiguration {
                         .requestMatchers(path.matcher(callbackPath + "/**")).permitAll()
                         .requestMatchers(path.matcher("/error")).permitAll()
                         .requestMatchers(EndpointRequest.toAnyEndpoint()).hasRole(ROLE)
+                        .requestMatchers(path.matcher("/ops"), path.matcher("/ops/**")).hasRole(ROLE)
                         .anyRequest().denyAll())
                 .httpBasic(basic -> basic.realmName("usdtcnpay-bridge operations"))
                 .csrf(csrf -> csrf.disable())
