@@ -119,11 +119,6 @@ public class OrderStore {
     public static final String NEW_OF_BATCH_PAGE = "SELECT id, line_no FROM payment_order WHERE batch_id = ?"
             + " AND line_no > ? AND state = 'NEW' ORDER BY batch_id, line_no FETCH FIRST 1000 ROWS ONLY";
 
-    /** Every line of a batch in input order. */
-    public List<PaymentOrder> ordersOfBatch(long batchId) {
-        return jdbc.query(OF_BATCH + ORDER_OF_BATCH, MAPPER, batchId);
-    }
-
     /**
      * Every line of a batch in input order, handed over one at a time from a streamed query, so a
      * batch of any size is walked without holding it ({@code state} null: every state).
@@ -185,12 +180,6 @@ public class OrderStore {
                     String.class, chunk.toArray()));
         }
         return found;
-    }
-
-    public List<Long> idsOfBatch(long batchId, OrderState state) {
-        return jdbc.queryForList("SELECT id FROM payment_order WHERE batch_id = ? AND state = ?"
-                + " ORDER BY batch_id, line_no",
-                Long.class, batchId, state.name());
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -113,20 +112,6 @@ public class TokenRefreshProcessor implements Processor {
         } finally {
             refreshLock.unlock();
         }
-    }
-
-    /**
-     * Runs {@code call} with a valid token; when {@code authFailed} says the platform refused the
-     * token, refreshes once and runs it once more.
-     */
-    public <T> T withToken(Function<String, T> call, Predicate<T> authFailed) {
-        String token = token();
-        T answer = call.apply(token);
-        if (authFailed.test(answer)) {
-            LOG.info("Platform refused the access token; refreshing once and retrying");
-            answer = call.apply(forceRefresh(token));
-        }
-        return answer;
     }
 
     @Override

@@ -54,7 +54,7 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
         routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, clock);
         long batch = db.withdrawals("slow.csv", "SLOW-1", "SLOW-2", "SLOW-3");
         // an old thread claimed the group, then waited on a slow platform before sending SLOW-2 and SLOW-3
-        List<PaymentOrder> stale = routes.submitter.claim(db.orders.idsOfBatch(batch, OrderState.NEW));
+        List<PaymentOrder> stale = routes.submitter.claim(db.idsOfBatch(batch, OrderState.NEW));
         assertThat(stale).hasSize(3);
         // meanwhile the query path heard "not found" twice about SLOW-2 and handed it back: recovery sent it
         PaymentOrder two = stale.get(1);
@@ -112,10 +112,10 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
         int port = BridgeTestSupport.freePort();
         routes = new PlatformRoutes(db, "http://127.0.0.1:" + port, props, Duration.ZERO, clock);
         long batch = db.withdrawals("outage.csv", "OUT-1", "OUT-2", "OUT-3", "OUT-4", "OUT-5");
-        routes.submitGroup(db.orders.idsOfBatch(batch, OrderState.NEW));
+        routes.submitGroup(db.idsOfBatch(batch, OrderState.NEW));
         // two sends could not connect: sends pause; the other three were held back, never sent
         assertThat(routes.breaker.state()).isEqualTo("OPEN");
-        List<PaymentOrder> orders = db.orders.ordersOfBatch(batch);
+        List<PaymentOrder> orders = db.ordersOfBatch(batch);
         assertThat(orders).extracting(PaymentOrder::state).containsOnly(OrderState.NEW);
         assertThat(orders).filteredOn(o -> o.reason().contains("PAUSED")).hasSize(3);
         assertThat(orders).filteredOn(o -> o.reason().contains("NOT_SENT")).hasSize(2);
@@ -125,7 +125,7 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             db.jdbc.update("UPDATE payment_order SET next_action_at = ? WHERE state = 'NEW'", Timestamp.from(Instant.EPOCH));
             routes.submitGroup(routes.submitter.dueNewOrders());
-            return db.orders.ordersOfBatch(batch).stream().allMatch(o -> o.state() == OrderState.SUBMITTED);
+            return db.ordersOfBatch(batch).stream().allMatch(o -> o.state() == OrderState.SUBMITTED);
         });
         for (String orderNo : List.of("OUT-1", "OUT-2", "OUT-3", "OUT-4", "OUT-5")) {
             assertThat(sandbox.submissionCount(orderNo)).as(orderNo).isEqualTo(1);

@@ -62,7 +62,7 @@ class OrderStateMachineTest {
     @Test
     void onlyOneOfManyConcurrentSubmitsOfAnOrderReachesThePlatform() throws Exception {
         long batch = db.withdrawals("race.csv", "RACE-1");
-        long id = db.orders.idsOfBatch(batch, OrderState.NEW).get(0);
+        long id = db.idsOfBatch(batch, OrderState.NEW).get(0);
         ExecutorService pool = Executors.newFixedThreadPool(8);
         List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
@@ -80,7 +80,7 @@ class OrderStateMachineTest {
     @Test
     void aGroupsAnswersAreRecordedTogetherOnceTheGroupIsSent() throws Exception {
         long batch = db.withdrawals("grouped.csv", "GA-1", "GA-2", "GA-3");
-        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        List<Long> ids = db.idsOfBatch(batch, OrderState.NEW);
         sandbox.configureFaults(java.util.Map.of("latencyMillis", 300));
         ExecutorService pool = Executors.newSingleThreadExecutor();
         Future<?> sent = pool.submit(() -> routes.submitGroup(ids));
@@ -101,7 +101,7 @@ class OrderStateMachineTest {
     @Test
     void aPollGroupsAnswersAreRecordedTogetherAfterItsQueries() throws Exception {
         long batch = db.withdrawals("pollgroup.csv", "PG-1", "PG-2");
-        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        List<Long> ids = db.idsOfBatch(batch, OrderState.NEW);
         routes.submitGroup(ids);
         assertThat(db.stateOf("PG-1")).isEqualTo(OrderState.SUBMITTED);
         sandbox.configureFaults(java.util.Map.of("latencyMillis", 300));
@@ -127,7 +127,7 @@ class OrderStateMachineTest {
             numbers.add("CC-" + i);
         }
         long batch = db.withdrawals("inflight.csv", numbers.toArray(String[]::new));
-        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        List<Long> ids = db.idsOfBatch(batch, OrderState.NEW);
         SubmitProperties.Submit two = new SubmitProperties.Submit(Duration.ofHours(1), Duration.ofMillis(10),
                 Duration.ZERO, 2, 100, 2, 0, Duration.ZERO);
         PlatformRoutes limited = routes(sandbox.baseUrl(), new SubmitProperties(two, props.poll()), Duration.ZERO);
@@ -175,7 +175,7 @@ class OrderStateMachineTest {
     @Test
     void groupsClaimedByRacingThreadsSendEveryOrderOnce() throws Exception {
         long batch = db.withdrawals("groups.csv", "GR-1", "GR-2", "GR-3", "GR-4", "GR-5");
-        List<Long> ids = db.orders.idsOfBatch(batch, OrderState.NEW);
+        List<Long> ids = db.idsOfBatch(batch, OrderState.NEW);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Future<?>> all = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -225,7 +225,7 @@ class OrderStateMachineTest {
         }
         assertThat(sandbox.submissionCount("CRASH-UNSENT")).isEqualTo(1);
         assertThat(db.stateOf("CRASH-UNSENT")).isEqualTo(OrderState.SUBMITTED);
-        assertThat(db.orders.idsOfBatch(batch, OrderState.NEW)).isEmpty();
+        assertThat(db.idsOfBatch(batch, OrderState.NEW)).isEmpty();
     }
 
     @Test
@@ -279,7 +279,7 @@ class OrderStateMachineTest {
     @Test
     void twoPollersNeverClaimTheSameOrder() {
         long batch = db.withdrawals("claims.csv", "CL-1", "CL-2", "CL-3");
-        for (long id : db.orders.idsOfBatch(batch, OrderState.NEW)) {
+        for (long id : db.idsOfBatch(batch, OrderState.NEW)) {
             db.orders.claim(id, Instant.now().minusSeconds(1));
         }
         List<Long> first = db.orders.claimDue(OrderState.POLLED, 2, Duration.ofMinutes(1));
@@ -335,7 +335,7 @@ class OrderStateMachineTest {
                 new OrderLine(4, "REP-1", 200L, "200", 1, null, "n", "a", null),
                 new OrderLine(5, "REP-1", 300L, "300", 1, null, "n", "a", null));
         long batch = db.batches.store(OrderKind.WITHDRAWAL, "rep.csv", "csv", "hash-rep", lines, o -> "tok").batchId();
-        assertThat(db.orders.ordersOfBatch(batch)).extracting(PaymentOrder::state, PaymentOrder::reason).containsExactly(
+        assertThat(db.ordersOfBatch(batch)).extracting(PaymentOrder::state, PaymentOrder::reason).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(OrderState.REJECTED_INVALID, "amount is not a number"),
                 org.assertj.core.groups.Tuple.tuple(OrderState.NEW, null),
                 org.assertj.core.groups.Tuple.tuple(OrderState.NEW, null),
@@ -353,7 +353,7 @@ class OrderStateMachineTest {
     void anOrderNoUsedByAnEarlierBatchIsRejectedAndNeverSent() {
         db.withdrawals("first.csv", "SAME-1");
         long second = db.withdrawals("second.csv", "SAME-1", "OTHER-1");
-        List<PaymentOrder> lines = db.orders.ordersOfBatch(second);
+        List<PaymentOrder> lines = db.ordersOfBatch(second);
         assertThat(lines.get(0).state()).isEqualTo(OrderState.REJECTED_INVALID);
         assertThat(lines.get(0).reason()).isEqualTo("orderNo already used by an earlier batch");
         assertThat(lines.get(1).state()).isEqualTo(OrderState.NEW);

@@ -55,4 +55,18 @@ public final class StoreFixture {
     public OrderState stateOf(String orderNo) {
         return orders.findByOrderNo(orderNo).orElseThrow().state();
     }
+
+    /** Every line of a batch in input order. */
+    public java.util.List<PaymentOrder> ordersOfBatch(long batchId) {
+        java.util.List<PaymentOrder> all = new java.util.ArrayList<>();
+        orders.forEachOfBatch(batchId, null, all::add);
+        return all;
+    }
+
+    /** The ids of a batch's orders in this state, in input order. */
+    public java.util.List<Long> idsOfBatch(long batchId, OrderState state) {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        orders.forEachOfBatch(batchId, state, o -> ids.add(o.id()));
+        return ids;
+    }
 }

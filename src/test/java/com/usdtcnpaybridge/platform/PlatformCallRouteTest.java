@@ -136,7 +136,7 @@ class PlatformCallRouteTest {
         rsa.put("payloadEncryption", "rsa");
         routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, clock, rsa);
         long batch = db.withdrawals("rsa.csv", "RSA-1");
-        routes.submitGroup(db.orders.idsOfBatch(batch, OrderState.NEW));
+        routes.submitGroup(db.idsOfBatch(batch, OrderState.NEW));
         assertThat(sandbox.submissionCount("RSA-1")).isEqualTo(1);
         assertThat(sandbox.payloads().refusedBodies()).isZero();
         PaymentOrder accepted = db.orders.findByOrderNo("RSA-1").orElseThrow();
@@ -266,7 +266,7 @@ class PlatformCallRouteTest {
             throws IOException {
         onOddPlatform(new Properties());
         long batch = db.withdrawals("reset.csv", "reset");
-        routes.submitGroup(db.orders.idsOfBatch(batch, OrderState.NEW));
+        routes.submitGroup(db.idsOfBatch(batch, OrderState.NEW));
         assertThat(received.get("reset").get()).as("no library sent the POST again").isEqualTo(1);
         PaymentOrder order = db.orders.findByOrderNo("reset").orElseThrow();
         assertThat(order.state()).isEqualTo(OrderState.SUBMITTING);

@@ -82,27 +82,6 @@ class TokenRefreshProcessorTest {
     }
 
     @Test
-    void anAuthenticationFailureForcesOneRefreshAndOneRetry() {
-        TokenRefreshProcessor tokens = new TokenRefreshProcessor(fetcher(Duration.ofSeconds(600)), "ak", "millis", clock);
-        List<String> used = new ArrayList<>();
-        String answer = tokens.withToken(t -> {
-            used.add(t);
-            return t.equals("token-1") ? "refused" : "ok";
-        }, "refused"::equals);
-        assertThat(answer).isEqualTo("ok");
-        assertThat(used).containsExactly("token-1", "token-2");
-
-        // a second refusal is not retried again: one retry only
-        used.clear();
-        String again = tokens.withToken(t -> {
-            used.add(t);
-            return "refused";
-        }, "refused"::equals);
-        assertThat(again).isEqualTo("refused");
-        assertThat(used).hasSize(2);
-    }
-
-    @Test
     void aStaleTokenRefusedByManyThreadsIsReplacedOnce() {
         TokenRefreshProcessor tokens = new TokenRefreshProcessor(fetcher(Duration.ofSeconds(600)), "ak", "millis", clock);
         String stale = tokens.token();
