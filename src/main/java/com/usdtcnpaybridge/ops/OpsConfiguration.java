@@ -22,6 +22,20 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @EnableConfigurationProperties(OpsProperties.class)
 public class OpsConfiguration {
 
+    /**
+     * {@code camel.cli.enabled=false} means off: the starter then makes no connector factory, and
+     * Camel falls back to its default one, which is on. Off matters: a connector stops its Camel
+     * when the status file of its process goes, and a second Camel in the same JVM removes it.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "camel.cli.enabled", havingValue = "false")
+    org.apache.camel.spi.CliConnectorFactory cliConnectorOff() {
+        org.apache.camel.cli.connector.DefaultCliConnectorFactory off =
+                new org.apache.camel.cli.connector.DefaultCliConnectorFactory();
+        off.setEnabled(false);
+        return off;
+    }
+
     @Bean
     OpsStore opsStore(JdbcTemplate jdbc, Clock clock) {
         return new OpsStore(jdbc, clock);

@@ -16,8 +16,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Camel JBang on the host ({@code camel get route}, {@code camel top}, {@code camel trace}) finds a
  * running Camel through the status file its CLI connector keeps under {@code ~/.camel/<pid>-status.json}:
- * the bridge writes one, and it lists every route of the bridge.
+ * the bridge writes one, and it lists every route of the bridge. The connector is off by default
+ * ({@code camel.cli.enabled}); this test turns it on, in a JVM of its own (a surefire execution of
+ * its own: a context with the connector changed the logging and readiness seen by later contexts).
  */
+@org.springframework.test.context.TestPropertySource(properties = "camel.cli.enabled=true")
 class CamelCliConnectorTest extends MonitoringContext {
 
     @Test

@@ -31,9 +31,18 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability(tracing = false) // Spring Boot tests turn /prometheus off otherwise
+// closed after each class: an open context keeps its logging configuration for the whole JVM (Logback is
+// initialised once until a context closes), and the ECS format OperationsEndpointsTest asks for never came
+@org.springframework.test.annotation.DirtiesContext
 abstract class MonitoringContext {
     static Path sftpRoot;
     private static volatile boolean oneBatchRun;
+
+    /** Each class has a context of its own (closed after it): its batch has not run yet. */
+    @org.junit.jupiter.api.BeforeAll
+    static void freshContext() {
+        oneBatchRun = false;
+    }
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry r) {
