@@ -251,6 +251,9 @@ public final class ChaosHarness {
         System.out.printf("chaos: orders in the file       %d%n", orders);
         System.out.printf("chaos: submitted exactly once   %d%n", once);
         System.out.printf("chaos: submitted more than once %d%n", more);
+        orderNos.stream().filter(o -> counts.getOrDefault(o, 0) > 1).limit(20).forEach(o -> System.out.printf(
+                "chaos:   %s submitted %d times, final %s, platform %s%n", o, counts.get(o), finalState.get(o),
+                sandbox.currentZt(o).orElse("-")));
         System.out.printf("chaos: never submitted          %d%n", orders - once - more);
         System.out.printf("chaos: lost (never final)       %d%n", lost);
         System.out.printf("chaos: result lines             %d %s%n", resultRows.size(), byStatus);

@@ -133,4 +133,38 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
         assertThat(routes.breaker.state()).isEqualTo("CLOSED");
         assertThat(routes.breaker.pausedSince()).isNull();
     }
+
+    @Test
+    void aSendWaitingForItsSlotWhileTheQueryPathHandsTheOrderBackSendsNothing() throws Exception {
+        onSandbox(0);
+        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, clock);
+        db.withdrawals("slot.csv", "SLOT-1");
+        long id = db.orders.findByOrderNo("SLOT-1").orElseThrow().id();
+        PaymentOrder claimed = routes.submitter.claim(List.of(id)).get(0);
+        // every send slot is busy (a slow platform): this send waits for one
+        int concurrency = props.submit().concurrency();
+        for (int i = 0; i < concurrency; i++) {
+            routes.slots.take();
+        }
+        java.util.concurrent.CompletableFuture<Object> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> routes.template.requestBody("direct:submit-order", claimed));
+        // meanwhile the query path heard "not found" twice (the send had not left) and handed the order back,
+        // and another instance claimed and sent it
+        await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+        assertThat(db.orders.transition(id, OrderState.SUBMITTING, OrderState.NEW,
+                OrderStore.set(OrderStore.Column.NEXT_ACTION_AT, Instant.EPOCH))).isTrue();
+        PaymentOrder again = routes.submitter.claim(List.of(id)).get(0);
+        assertThat(again.attempts()).isEqualTo(claimed.attempts() + 1);
+        // the slots free up: the old send goes on, and must hold its claim now, not before it waited
+        for (int i = 0; i < concurrency; i++) {
+            routes.slots.give();
+        }
+        Object part = waiting.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        routes.submitter.recordAll(java.util.Arrays.asList(part));
+        assertThat(sandbox.submissionCount("SLOT-1")).as("the old claim sent nothing").isZero();
+        Object sent = routes.template.requestBody("direct:submit-order", again);
+        routes.submitter.recordAll(java.util.Arrays.asList(sent));
+        assertThat(sandbox.submissionCount("SLOT-1")).isEqualTo(1);
+        assertThat(db.stateOf("SLOT-1")).isEqualTo(OrderState.SUBMITTED);
+    }
 }

@@ -36,6 +36,8 @@ public final class PlatformRoutes implements AutoCloseable {
     public final OrderPoller poller;
     public final PlatformBreaker breaker;
     public final TokenRefreshProcessor tokens;
+    /** The send slots the submit-order route takes: a test may hold them all to make a send wait. */
+    public final SendSlots slots;
     private final ExecutorService submitPool = Executors.newFixedThreadPool(6);
     private final ExecutorService pollPool = Executors.newFixedThreadPool(4);
 
@@ -57,6 +59,7 @@ public final class PlatformRoutes implements AutoCloseable {
                     new PlatformCallbackTokens("http://localhost:8080/platform/callback", "k"), platform);
             PlatformTokens platformTokens = new PlatformTokens(platform, clock);
             tokens = new TokenRefreshProcessor(platformTokens::fetch, "ak", "millis", clock);
+            slots = new SendSlots(props.submit().concurrency());
             submitter = new OrderSubmitter(db.orders, requests, props.submit(), firstQueryAfter, clock);
             poller = new OrderPoller(db.orders, requests, props, clock);
             SubmitProperties.Breaker b = props.submit().breaker();
@@ -86,7 +89,7 @@ public final class PlatformRoutes implements AutoCloseable {
             registry.bind("tokenForcedRefresh", tokens.forced());
             registry.bind("platformHeaders", new PlatformHeaders());
             registry.bind("platformBreaker", breaker);
-            registry.bind("sendSlots", new SendSlots(props.submit().concurrency()));
+            registry.bind("sendSlots", slots);
             registry.bind("submitRateLimit", new SubmitRateLimiter(props.submit().rateLimit()));
             com.usdtcnpaybridge.platform.PayloadEncryption payloads = new com.usdtcnpaybridge.platform.PayloadEncryption(
                     extra.getProperty("payloadEncryption", "none"), null, "data", tokens::publicKey);
