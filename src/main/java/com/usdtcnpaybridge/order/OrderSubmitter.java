@@ -91,6 +91,24 @@ public class OrderSubmitter {
         return null;
     }
 
+    /**
+     * After the waits of a send (slot, rate limit, breaker, token): the order as held when its hold
+     * is younger than a quarter of {@code unknown-outcome-grace}, else held again (null when the
+     * claim has passed on meanwhile: send nothing). The query path asks at the earliest a grace after
+     * the hold, so a send that leaves within a quarter of it is never taken for "not received"; a
+     * send that waited longer (a slow platform keeps every slot busy) renews its claim first.
+     */
+    public PaymentOrder holdAgainIfWaited(PaymentOrder order) {
+        if (order == null) {
+            return null;
+        }
+        if (order.sentAt() != null && Duration.between(order.sentAt(), clock.instant())
+                .compareTo(policy.unknownOutcomeGrace().dividedBy(4)) < 0) {
+            return order;
+        }
+        return hold(order);
+    }
+
     /** Pairs a held order with its answer, for the group's record step. */
     public OrderAnswer sent(PaymentOrder order, PlatformAnswer answer) {
         return new OrderAnswer(order, answer);

@@ -137,7 +137,8 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
     @Test
     void aSendWaitingForItsSlotWhileTheQueryPathHandsTheOrderBackSendsNothing() throws Exception {
         onSandbox(0);
-        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, clock);
+        com.usdtcnpaybridge.MutableClock time = new com.usdtcnpaybridge.MutableClock(Instant.now());
+        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, time);
         db.withdrawals("slot.csv", "SLOT-1");
         long id = db.orders.findByOrderNo("SLOT-1").orElseThrow().id();
         PaymentOrder claimed = routes.submitter.claim(List.of(id)).get(0);
@@ -148,14 +149,15 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
         }
         java.util.concurrent.CompletableFuture<Object> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> routes.template.requestBody("direct:submit-order", claimed));
-        // meanwhile the query path heard "not found" twice (the send had not left) and handed the order back,
-        // and another instance claimed and sent it
+        // the wait lasts longer than the query grace: the query path heard "not found" twice (the send had not
+        // left) and handed the order back, and another instance claimed it
         await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> !waiting.isDone());
+        time.advance(props.submit().unknownOutcomeGrace().multipliedBy(2));
         assertThat(db.orders.transition(id, OrderState.SUBMITTING, OrderState.NEW,
                 OrderStore.set(OrderStore.Column.NEXT_ACTION_AT, Instant.EPOCH))).isTrue();
         PaymentOrder again = routes.submitter.claim(List.of(id)).get(0);
         assertThat(again.attempts()).isEqualTo(claimed.attempts() + 1);
-        // the slots free up: the old send goes on, and must hold its claim now, not before it waited
+        // the slots free up: the old send goes on, and must renew its claim after such a wait, not trust its hold
         for (int i = 0; i < concurrency; i++) {
             routes.slots.give();
         }
