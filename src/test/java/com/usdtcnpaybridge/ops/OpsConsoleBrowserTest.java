@@ -79,7 +79,9 @@ class OpsConsoleBrowserTest extends MonitoringContext {
         assertThat(http().getWithPassword("/ops/", "not-the-password").status()).isEqualTo(401);
         browser.get("http://" + BridgeTestSupport.OPS_USER + ":" + BridgeTestSupport.OPS_PASSWORD + "@127.0.0.1:" + port
                 + "/ops/?refresh=1");
+        // the page redraws its tables every second: an element found just before a redraw goes stale, look again
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(100));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
         wait.until(ExpectedConditions.textToBe(By.id("health"), "UP"));
         wait.until(d -> !d.findElements(By.cssSelector("#routes tr[data-route='withdrawal-intake']")).isEmpty());
 
@@ -102,10 +104,16 @@ class OpsConsoleBrowserTest extends MonitoringContext {
         });
         assertThat(seen.get(0)).as("progress seen %s", seen).isNotEqualTo("100 %");
         long batchId = jdbc.queryForObject("SELECT id FROM batch WHERE file_name = ?", Long.class, file);
-        WebElement row = browser.findElement(By.cssSelector("#batches tr[data-batch-id='" + batchId + "']"));
-        assertThat(row.getText()).contains(file, "WITHDRAWAL");
-        assertThat(row.findElements(By.tagName("td")).get(4).getText()).isEqualTo("4");  // final
-        assertThat(row.findElements(By.tagName("td")).get(5).getText()).isEqualTo("1");  // invalid
+        List<String> cells = wait.until(d -> {
+            WebElement row = d.findElement(By.cssSelector("#batches tr[data-batch-id='" + batchId + "']"));
+            List<String> texts = new ArrayList<>();
+            texts.add(row.getText());
+            row.findElements(By.tagName("td")).forEach(td -> texts.add(td.getText()));
+            return texts;
+        });
+        assertThat(cells.get(0)).contains(file, "WITHDRAWAL");
+        assertThat(cells.get(1 + 4)).isEqualTo("4");  // final
+        assertThat(cells.get(1 + 5)).isEqualTo("1");  // invalid
 
         // a dead notification of that batch, replayed from its button once the ERP takes deliveries again
         String deadId = await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.queryForList(
