@@ -132,7 +132,7 @@ public final class MonthEndHarness {
         long dropNanos = System.nanoTime();
         long dropMillis = System.currentTimeMillis();
         tracker.measuring();
-        Monitor monitor = new Monitor(standIns, submissionsBefore);
+        Monitor monitor = new Monitor(standIns, tracker, submissionsBefore, queriesBefore, deliveriesBefore, dropNanos);
         monitor.start();
 
         String intakeLine = bridge.awaitLog(FILE + "): ", Duration.ofMinutes(10));
@@ -194,6 +194,7 @@ public final class MonthEndHarness {
         double ackSeconds = since(monitor.ackNanos.get(), dropNanos);
         double firstSubmit = since(monitor.firstSubmissionNanos.get(), dropNanos);
         double lastSubmit = since(monitor.lastSubmissionNanos.get(), dropNanos);
+        double lastQuery = since(monitor.lastQueryNanos.get(), dropNanos);
         int measuredSubmissions = standIns.sandbox.totalSubmissions() - submissionsBefore;
         double span = standIns.sandbox.submissionSpan().toNanos() / 1e9;
         double submitRate = measuredSubmissions > 1 && span > 0 ? (measuredSubmissions - 1) / span : Double.NaN;
@@ -217,10 +218,10 @@ public final class MonthEndHarness {
                 firstSubmit, lastSubmit, submitRate, submitRate / perSecond);
         System.out.printf("monthend: last notification         at %.2fs%s (tail after the last submission %.2fs)%n",
                 elapsed, done ? "" : " (NOT DONE: timed out or the bridge died)", elapsed - lastSubmit);
-        System.out.printf("monthend: the tail                  last final event at %.2fs, result file written at %.2fs, "
-                + "batch.finished at %.2fs%n", since(tracker.lastFinalNanos.get(), dropNanos),
+        System.out.printf("monthend: the tail                  last query at %.2fs, result file written at %.2fs, "
+                + "last final event at %.2fs, batch.finished at %.2fs%n", lastQuery,
                 result.isPresent() ? (Files.getLastModifiedTime(result.get()).toMillis() - dropMillis) / 1000.0 : Double.NaN,
-                since(tracker.finishedNanos.get(), dropNanos));
+                since(tracker.lastFinalNanos.get(), dropNanos), since(tracker.finishedNanos.get(), dropNanos));
         System.out.printf("monthend: ideal                     %.2fs = %d / %.0f + %.2f intake%n", ideal, orders,
                 perSecond, intakeSeconds);
         System.out.printf("monthend: ratio                     %.3f (target <= 1.15)%n", ratio);
@@ -337,35 +338,62 @@ public final class MonthEndHarness {
         }
     }
 
-    /** Samples, every 20 ms, when the sandbox saw the measured batch's first and last submission and when the acknowledgement appeared. */
+    /**
+     * Samples, every 20 ms, when the sandbox saw the measured batch's first and last submission and
+     * its last query, and when the acknowledgement appeared; every 30 s prints a progress line
+     * (submissions, queries, final events and notifications so far), which shows where a backlog builds.
+     */
     static final class Monitor extends Thread {
         private final StandIns standIns;
+        private final Tracker tracker;
         private final int submissionsBefore;
+        private final int queriesBefore;
+        private final int deliveriesBefore;
+        private final long dropNanos;
         final AtomicLong firstSubmissionNanos = new AtomicLong();
         final AtomicLong lastSubmissionNanos = new AtomicLong();
+        final AtomicLong lastQueryNanos = new AtomicLong();
         final AtomicLong ackNanos = new AtomicLong();
 
-        Monitor(StandIns standIns, int submissionsBefore) {
+        Monitor(StandIns standIns, Tracker tracker, int submissionsBefore, int queriesBefore, int deliveriesBefore,
+                long dropNanos) {
             super("monthend-monitor");
             setDaemon(true);
             this.standIns = standIns;
+            this.tracker = tracker;
             this.submissionsBefore = submissionsBefore;
+            this.queriesBefore = queriesBefore;
+            this.deliveriesBefore = deliveriesBefore;
+            this.dropNanos = dropNanos;
         }
 
         @Override
         public void run() {
             int seen = submissionsBefore;
+            int seenQueries = queriesBefore;
+            long nextProgress = dropNanos + Duration.ofSeconds(30).toNanos();
             try {
                 while (!isInterrupted()) {
                     int now = standIns.sandbox.totalSubmissions();
+                    long t = System.nanoTime();
                     if (now != seen) {
-                        long t = System.nanoTime();
                         firstSubmissionNanos.compareAndSet(0, t);
                         lastSubmissionNanos.set(t);
                         seen = now;
                     }
+                    int queries = standIns.sandbox.totalQueries();
+                    if (queries != seenQueries) {
+                        lastQueryNanos.set(t);
+                        seenQueries = queries;
+                    }
                     if (ackNanos.get() == 0 && outboxFile(standIns, "monthend\\.\\d+\\.ack\\.csv").isPresent()) {
-                        ackNanos.set(System.nanoTime());
+                        ackNanos.set(t);
+                    }
+                    if (t >= nextProgress) {
+                        System.out.printf("monthend: at %4.0fs: submitted %d, queried %d, final events %d, notifications %d%n",
+                                (t - dropNanos) / 1e9, now - submissionsBefore, queries - queriesBefore,
+                                tracker.finals(PREFIX), tracker.deliveries.get() - deliveriesBefore);
+                        nextProgress += Duration.ofSeconds(30).toNanos();
                     }
                     Thread.sleep(20);
                 }
