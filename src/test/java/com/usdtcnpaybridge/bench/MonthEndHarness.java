@@ -116,7 +116,9 @@ public final class MonthEndHarness {
                     && System.nanoTime() < until && bridge.process.isAlive()) {
                 Thread.sleep(200);
             }
-            System.out.printf("monthend: warm-up final in %.1fs%n", (System.nanoTime() - warmupStart) / 1e9);
+            System.out.printf("monthend: warm-up %s in %.1fs%n", tracker.finals(WARMUP_PREFIX) >= warmup
+                    && tracker.batchFinished(WARMUP_FILE) ? "final" : "NOT final (measuring anyway)",
+                    (System.nanoTime() - warmupStart) / 1e9);
         }
         standIns.sandbox.restartSubmissionSpan();
         int submissionsBefore = standIns.sandbox.totalSubmissions();
@@ -188,6 +190,13 @@ public final class MonthEndHarness {
                 never++;
             }
         }
+        // the warm-up batch must have been sent exactly once too
+        int warmupDuplicates = 0;
+        for (int i = 1; i <= warmup; i++) {
+            if (standIns.sandbox.submissionCount(String.format("%s-%07d", WARMUP_PREFIX, i)) > 1) {
+                warmupDuplicates++;
+            }
+        }
         int finals = tracker.finals(PREFIX);
         int lost = orders - finals;
         long resultRows = result.isPresent() ? lineCount(result.get()) - 1 : -1;
@@ -232,6 +241,9 @@ public final class MonthEndHarness {
                 callsPerOrder, tokens, apiCalls);
         System.out.printf("monthend: sent exactly once         %d; more than once %d%s; never %d%n",
                 orders - duplicates - never, duplicates, duplicated.isEmpty() ? "" : " " + duplicated, never);
+        if (warmupDuplicates > 0) {
+            System.out.printf("monthend: warm-up orders sent more than once: %d%n", warmupDuplicates);
+        }
         System.out.printf("monthend: final events              %d of %d %s; never final %d%n", finals, orders,
                 tracker.states(PREFIX), lost);
         System.out.printf("monthend: batch.finished            %s; result file %s, %d rows%n",
@@ -247,7 +259,8 @@ public final class MonthEndHarness {
                 + "ideal=%.1fs, intake=%.2fs%n", orders, ratio, callsPerOrder, peakHeap, peakRss, elapsed, ideal,
                 intakeSeconds);
         standIns.close();
-        boolean ok = done && duplicates == 0 && never == 0 && lost == 0 && resultRows == orders;
+        boolean ok = done && duplicates == 0 && warmupDuplicates == 0 && never == 0 && lost == 0
+                && resultRows == orders;
         return ok ? 0 : 1;
     }
 
