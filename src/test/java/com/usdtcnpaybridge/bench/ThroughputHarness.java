@@ -202,7 +202,7 @@ public final class ThroughputHarness {
         bridge.stop();
         standIns.close();
         // the database's own limit for the same rows, in a JVM of its own once the bridge has stopped
-        double jdbcRate = scale ? jdbcBaseline(args, props.get("spring.datasource.url"), workdir, orders, heap)
+        double jdbcRate = scale && !"off".equals(args.get("jdbc-baseline")) ? jdbcBaseline(args, props.get("spring.datasource.url"), workdir, orders, heap)
                 : Double.NaN;
         return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss,
                 acknowledged, secondsToAck, jdbcRate);
@@ -215,7 +215,7 @@ public final class ThroughputHarness {
      * bridge's URL options (in the run's work folder), or on the {@code --db-url} database (the
      * bridge's, after it stopped: its rows stay). Returns rows/s, NaN when it failed.
      */
-    private static double jdbcBaseline(Map<String, String> args, String bridgeUrl, Path workdir, int rows, String heap)
+    static double jdbcBaseline(Map<String, String> args, String bridgeUrl, Path workdir, int rows, String heap)
             throws Exception {
         String url = bridgeUrl;
         if (url.startsWith("jdbc:h2:")) {
