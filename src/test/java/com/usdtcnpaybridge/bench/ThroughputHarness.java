@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300] [--warmup-orders 2000]
  * [--scale-warmup-orders 20000]
  * [--only scale|loop] [--format csv|xml|json] [--jvm "<options for the bridge's JVM>"] [--db-url ...]
- * [--h2-options ...]}.
+ * [--h2-options ...] [--jdbc-baseline off] [--jdbc-warmup-files 3]}. The bench's files may exceed the bridge's
+ * default limits ({@code --orders 1000000}): its {@code erp.files.max-lines} and {@code max-bytes} are raised.
+ * After the scale run, {@link JdbcIntakeBaseline} stores the same rows by plain JDBC in a JVM of its own with
+ * the same {@code -Xmx}: {@code intake_ratio} is intake's rate over that one.
  */
 public final class ThroughputHarness {
     private static final Pattern INTAKE = Pattern.compile("(\\d+) lines, .* stored in (\\d+) ms");
