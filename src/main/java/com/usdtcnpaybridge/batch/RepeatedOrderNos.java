@@ -10,11 +10,11 @@ import java.util.function.ToIntFunction;
  * line with it is refused, naming the first. Holds the file's order numbers, never its lines.
  *
  * <p>Exact, and compact enough for a million-line file next to the database's cache in a 256 MB
- * heap (a {@code HashMap<String, Integer>} took over 100 bytes an order number): the characters
- * of every order number are copied once into large byte pages (one byte a character when every
- * character fits in one, else two), and an open-addressing table of primitive arrays keeps, per
- * order number, where its characters are, its hash and its first line: about 40 bytes an order
- * number. Equal hashes are told apart by comparing the characters, so no repeat is ever missed
+ * heap: the characters of every order number are copied once into large byte pages (one byte a
+ * character when every character fits in one, else two), and an open-addressing table of primitive
+ * arrays keeps, per order number, where its characters are, its hash and its first line. A million
+ * order numbers like {@code SCALE-0000001} take 63 bytes each, measured, against 113 in a
+ * {@code HashMap<String, Integer>}. Equal hashes are told apart by comparing the characters, so no repeat is ever missed
  * (a missed repeat would pay an order twice) and no distinct order number is ever refused.
  */
 final class RepeatedOrderNos {
