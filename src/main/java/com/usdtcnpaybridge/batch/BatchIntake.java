@@ -264,10 +264,9 @@ public class BatchIntake {
     /** The acknowledgement's rows, from the stored lines, one at a time. */
     private void ackRows(long batchId, java.util.function.Consumer<ResultRow> rows) {
         String now = clock.instant().toString();
-        batches.forEachLine(batchId, o -> rows.accept(new ResultRow(o.orderNo(), o.amountForReport(),
+        batches.forEachAckLine(batchId, o -> rows.accept(new ResultRow(o.orderNo(), o.amountForReport(),
                 o.state() == OrderState.REJECTED_INVALID ? o.state().name() : ACCEPTED, null, null, o.reason(), now,
-                o.payeeName(),
-                null)));
+                o.payeeName(), null)));
     }
 
     static String sha256(java.io.InputStream in) throws java.io.IOException {

@@ -154,6 +154,11 @@ public class BatchStore {
         orders.forEachOfBatch(batchId, null, each);
     }
 
+    /** Every line of a batch in input order as its acknowledgement shows it (a streamed query of five columns). */
+    public void forEachAckLine(long batchId, java.util.function.Consumer<OrderStore.AckLine> each) {
+        orders.forEachAckLineOfBatch(batchId, each);
+    }
+
     /** Validated lines handed over one at a time. */
     @FunctionalInterface
     public interface LineSource {

@@ -44,7 +44,8 @@ class BatchQueriesTest {
         batchOf("PLAN", 50);
         for (String sql : List.of(OrderStore.NEW_OF_BATCH_PAGE.replaceFirst("\\?", "1").replaceFirst("\\?", "0"),
                 BatchProgress.FIRST_OPEN_LINE.replaceFirst("\\?", "1").replaceFirst("\\?", "0"),
-                OrderStore.OF_BATCH.replace("?", "1") + OrderStore.ORDER_OF_BATCH)) {
+                OrderStore.OF_BATCH.replace("?", "1") + OrderStore.ORDER_OF_BATCH,
+                OrderStore.ACK_OF_BATCH.replace("?", "1"))) {
             assertThat(db.jdbc.queryForObject("EXPLAIN " + sql, String.class)).as(sql)
                     .containsIgnoringCase("UQ_ORDER_LINE").contains("index sorted");
         }

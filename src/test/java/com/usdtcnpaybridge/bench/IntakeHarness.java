@@ -31,7 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * less noise than {@code bench/throughput}; run by {@code bench/intake}.
  *
  * <p>Arguments: {@code [--orders 200000] [--warmup-files 6] [--workdir bench/work/intake]
- * [--h2-options ";K=V"]}.
+ * [--h2-options ";K=V"] [--jdbc-baseline off]}. Unless off, ends with {@link JdbcIntakeBaseline} for the same
+ * line count (the denominator of {@code intake_ratio}).
  */
 public final class IntakeHarness {
     private IntakeHarness() {
@@ -80,6 +81,13 @@ public final class IntakeHarness {
             double s = take(intake, big);
             System.out.printf("intake: %d lines stored in %.2f s = %.0f lines/s (acknowledgement included)%n", orders, s,
                     orders / s);
+        }
+        if (!"off".equals(args.get("jdbc-baseline"))) {
+            // the same rows by plain JDBC into a fresh database, in a JVM of its own with this heap: intake_ratio's
+            // denominator (compare it with the "stored in" line above)
+            double jdbc = ThroughputHarness.jdbcBaseline(args, "jdbc:h2:file:x;DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0"
+                    + args.getOrDefault("h2-options", ""), dir, orders, Runtime.getRuntime().maxMemory() / (1 << 20) + "m");
+            System.out.printf("intake: the same rows by plain JDBC: %.0f rows/s%n", jdbc);
         }
     }
 

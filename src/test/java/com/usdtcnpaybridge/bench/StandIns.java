@@ -85,13 +85,14 @@ final class StandIns implements AutoCloseable {
                 default -> out.write("orderNo,amount,category,bankChannel,name,account\n");
             }
             for (int i = 1; i <= orders; i++) {
-                boolean bank = i % 2 == 0;
-                String orderNo = String.format("%s-%07d", prefix, i);
-                String amount = Integer.toString(100 * (1 + i % 50));
-                String category = bank ? "0" : "1";
-                String channel = bank ? Integer.toString(1 + i % 20) : "";
-                String payee = "收款人" + i;
-                String account = bank ? String.format("62220202%011d", i) : "payee" + i + "@example.com";
+                Withdrawal w = withdrawal(prefix, i);
+                boolean bank = w.bank();
+                String orderNo = w.orderNo();
+                String amount = w.amount();
+                String category = w.category();
+                String channel = w.channel();
+                String payee = w.payee();
+                String account = w.account();
                 switch (format) {
                     case "json" -> out.write(String.format("%s{\"orderNo\":\"%s\",\"amount\":%s,\"category\":%s,"
                             + "\"bankChannel\":%s,\"name\":\"%s\",\"account\":\"%s\"}%n", i == 1 ? "" : ",", orderNo,
@@ -112,6 +113,18 @@ final class StandIns implements AutoCloseable {
             }
         }
         return target;
+    }
+
+    /** The values of line {@code i} of a generated withdrawal file (also what JdbcIntakeBaseline stores). */
+    record Withdrawal(boolean bank, String orderNo, String amount, String category, String channel, String payee,
+            String account) {
+    }
+
+    static Withdrawal withdrawal(String prefix, int i) {
+        boolean bank = i % 2 == 0;
+        return new Withdrawal(bank, String.format("%s-%07d", prefix, i), Integer.toString(100 * (1 + i % 50)),
+                bank ? "0" : "1", bank ? Integer.toString(1 + i % 20) : "", "收款人" + i,
+                bank ? String.format("62220202%011d", i) : "payee" + i + "@example.com");
     }
 
     @Override

@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300] [--warmup-orders 2000]
  * [--scale-warmup-orders 20000]
  * [--only scale|loop] [--format csv|xml|json] [--jvm "<options for the bridge's JVM>"] [--db-url ...]
- * [--h2-options ...]}.
+ * [--h2-options ...] [--jdbc-baseline off] [--jdbc-warmup-files 3]}. The bench's files may exceed the bridge's
+ * default limits ({@code --orders 1000000}): its {@code erp.files.max-lines} and {@code max-bytes} are raised.
+ * After the scale run, {@link JdbcIntakeBaseline} stores the same rows by plain JDBC in a JVM of its own with
+ * the same {@code -Xmx}: {@code intake_ratio} is intake's rate over that one.
  */
 public final class ThroughputHarness {
     private static final Pattern INTAKE = Pattern.compile("(\\d+) lines, .* stored in (\\d+) ms");
@@ -29,7 +32,12 @@ public final class ThroughputHarness {
 
     /** What one run measured. */
     record Run(String name, int orders, int concurrency, double intakeLinesPerSecond, double submitPerSecond,
-            double secondsToFinal, long peakHeapMiB, long peakRssMiB) {
+            double secondsToFinal, long peakHeapMiB, long peakRssMiB, long acknowledged, double secondsToAck,
+            double jdbcRowsPerSecond) {
+        /** Intake lines/s ÷ the database's own rate for the same rows ({@link JdbcIntakeBaseline}); NaN if not measured. */
+        double intakeRatio() {
+            return intakeLinesPerSecond / jdbcRowsPerSecond;
+        }
     }
 
     private ThroughputHarness() {
@@ -47,8 +55,10 @@ public final class ThroughputHarness {
             // a quick look at intake alone
             Run r = run(args, workdir.resolve("scale"), "scale", Integer.parseInt(args.getOrDefault("orders", "200000")),
                     concurrency, latency, heap, false);
-            System.out.printf("throughput: scale intake=%.0f lines/s submit=%.1f peak heap %dM RSS %dM%n",
-                    r.intakeLinesPerSecond(), r.submitPerSecond(), r.peakHeapMiB(), r.peakRssMiB());
+            System.out.printf("throughput: scale intake=%.0f lines/s intake_ratio=%.2f (jdbc %.0f rows/s) acknowledged=%d"
+                    + " in %.1fs submit=%.1f peak heap %dM RSS %dM%n", r.intakeLinesPerSecond(), r.intakeRatio(),
+                    r.jdbcRowsPerSecond(), r.acknowledged(), r.secondsToAck(), r.submitPerSecond(), r.peakHeapMiB(),
+                    r.peakRssMiB());
             System.exit(0);
         }
         if ("loop".equals(args.get("only"))) {
@@ -81,9 +91,13 @@ public final class ThroughputHarness {
                     r.peakRssMiB());
         }
         Run loop = runs.get(1);
-        System.out.printf("throughput: C=%d L=%dms submit=%.1f ratio=%.2f intake=%.0f baseline=%.1f%n", concurrency,
-                latency, loop.submitPerSecond(), loop.submitPerSecond() / ideal, runs.get(0).intakeLinesPerSecond(),
-                runs.get(2).submitPerSecond());
+        System.out.printf("throughput: scale intake_ratio=%.2f: intake %.0f lines/s, the same rows by plain JDBC %.0f"
+                + " rows/s; acknowledged %d lines %.1f s after the drop%n", runs.get(0).intakeRatio(),
+                runs.get(0).intakeLinesPerSecond(), runs.get(0).jdbcRowsPerSecond(), runs.get(0).acknowledged(),
+                runs.get(0).secondsToAck());
+        System.out.printf("throughput: C=%d L=%dms submit=%.1f ratio=%.2f intake=%.0f intake_ratio=%.2f baseline=%.1f%n",
+                concurrency, latency, loop.submitPerSecond(), loop.submitPerSecond() / ideal,
+                runs.get(0).intakeLinesPerSecond(), runs.get(0).intakeRatio(), runs.get(2).submitPerSecond());
         System.exit(0); // the stand-ins' pools would keep the JVM alive
     }
 
@@ -113,6 +127,9 @@ public final class ThroughputHarness {
         props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency)));
         props.put("bridge.poll.batch-size", "1000");
         props.put("erp.callback.interval", "200");
+        // --orders 1000000: the bench's files may be larger than the bridge's default limits (500,000 lines, 100 MB)
+        props.put("erp.files.max-lines", Integer.toString(Math.max(500_000, orders)));
+        props.put("erp.files.max-bytes", Long.toString(1L << 30));
         Path gcLog = workdir.resolve("gc.log");
         List<String> jvm = new ArrayList<>(List.of("-Xmx" + heap, "-Xlog:gc:file=" + gcLog));
         if (args.containsKey("jvm")) {
@@ -157,6 +174,16 @@ public final class ThroughputHarness {
                 intakeRate = Long.parseLong(m.group(1)) * 1000.0 / Math.max(1, Long.parseLong(m.group(2)));
             }
         }
+        // the acknowledgement: written to the outbox under its final name once complete
+        long acknowledged = -1;
+        double secondsToAck = Double.NaN;
+        Path ack = awaitAck(standIns.sftpRoot.resolve("outbox"), name + ".", Duration.ofMinutes(10));
+        if (ack != null) {
+            secondsToAck = Duration.between(dropped, Instant.now()).toMillis() / 1000.0;
+            acknowledged = count(ack, "ACCEPTED");
+            System.out.printf("throughput: %s: stored %.0f lines/s, acknowledged %d lines %.1f s after the drop%n", name,
+                    intakeRate, acknowledged, secondsToAck);
+        }
         double secondsToFinal = Double.NaN;
         if (untilFinal) {
             while (finalOrders(standIns) < finalBefore + orders
@@ -177,7 +204,83 @@ public final class ThroughputHarness {
         long rss = bridge.peakRssMiB();
         bridge.stop();
         standIns.close();
-        return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss);
+        // the database's own limit for the same rows, in a JVM of its own once the bridge has stopped
+        double jdbcRate = scale && !"off".equals(args.get("jdbc-baseline")) ? jdbcBaseline(args, props.get("spring.datasource.url"), workdir, orders, heap)
+                : Double.NaN;
+        return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss,
+                acknowledged, secondsToAck, jdbcRate);
+    }
+
+    private static final Pattern JDBC_BASELINE = Pattern.compile("jdbc-baseline: (\\d+) rows stored in (\\d+) ms");
+
+    /**
+     * Runs {@link JdbcIntakeBaseline} with the bridge's {@code -Xmx}: on a fresh H2 database with the
+     * bridge's URL options (in the run's work folder), or on the {@code --db-url} database (the
+     * bridge's, after it stopped: its rows stay). Returns rows/s, NaN when it failed.
+     */
+    static double jdbcBaseline(Map<String, String> args, String bridgeUrl, Path workdir, int rows, String heap)
+            throws Exception {
+        String url = bridgeUrl;
+        if (url.startsWith("jdbc:h2:")) {
+            int options = url.indexOf(';');
+            url = "jdbc:h2:file:" + workdir.resolve("jdbc-baseline/db") + (options < 0 ? "" : url.substring(options));
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + heap, "-cp", System.getProperty("java.class.path"), JdbcIntakeBaseline.class.getName(),
+                "--db-url", url, "--rows", Integer.toString(rows),
+                "--warmup-files", args.getOrDefault("jdbc-warmup-files", "3")));
+        if (!url.startsWith("jdbc:h2:")) {
+            cmd.addAll(List.of("--db-user", args.getOrDefault("db-user", "bridge"), "--db-password",
+                    args.getOrDefault("db-password", "bridge")));
+        }
+        System.out.printf("throughput: jdbc baseline: %d rows, -Xmx%s, %s%n", rows, heap, url);
+        Path log = workdir.resolve("jdbc-baseline.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        p.waitFor();
+        for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            Matcher m = JDBC_BASELINE.matcher(line);
+            if (m.find()) {
+                System.out.println("throughput: " + line);
+                return Long.parseLong(m.group(1)) * 1000.0 / Math.max(1, Long.parseLong(m.group(2)));
+            }
+        }
+        System.out.println("throughput: jdbc baseline failed, see " + log);
+        return Double.NaN;
+    }
+
+    /** The acknowledgement of the measured file ({@code <name>.<batchId>.ack.<ext>}), once it is in the outbox. */
+    private static Path awaitAck(Path outbox, String prefix, Duration timeout) throws Exception {
+        Instant until = Instant.now().plus(timeout);
+        while (Instant.now().isBefore(until)) {
+            if (Files.isDirectory(outbox)) {
+                try (var files = Files.list(outbox)) {
+                    java.util.Optional<Path> ack = files.filter(f -> f.getFileName().toString().startsWith(prefix)
+                            && f.getFileName().toString().contains(".ack.")).findFirst();
+                    if (ack.isPresent()) {
+                        return ack.get();
+                    }
+                }
+            }
+            Thread.sleep(200);
+        }
+        return null;
+    }
+
+    /** How often {@code word} (ASCII) occurs in the file, read as a stream. */
+    static long count(Path file, String word) throws java.io.IOException {
+        byte[] w = word.getBytes(StandardCharsets.US_ASCII);
+        long n = 0;
+        int matched = 0;
+        try (var in = new java.io.BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            for (int b = in.read(); b >= 0; b = in.read()) {
+                matched = b == w[matched] ? matched + 1 : (b == w[0] ? 1 : 0);
+                if (matched == w.length) {
+                    n++;
+                    matched = 0;
+                }
+            }
+        }
+        return n;
     }
 
     private static long finalOrders(StandIns standIns) {
