@@ -74,8 +74,13 @@ public final class StartupHarness {
         try (StandIns standIns = new StandIns(workdir, SandboxSettings.defaults())) {
             Map<String, String> props = standIns.bridgeProperties();
             Start first = start(home, state, workdir.resolve("start-0.log"), props, jvm, timeout);
-            System.out.printf("first start (creates the database): ready=%.2f s camel=%.2f s cpu=%.2f s  %s%n",
-                    first.ready(), first.camel(), first.cpu(), first.springLine());
+            boolean cds;
+            try (var files = Files.list(Files.createDirectories(state.resolve("data/cds")))) {
+                cds = files.anyMatch(f -> f.toString().endsWith(".jsa"));
+            }
+            System.out.printf("first start (creates the database%s): ready=%.2f s camel=%.2f s cpu=%.2f s  %s%n",
+                    cds ? " and, in a training run before it, the CDS archive" : ", no CDS archive", first.ready(),
+                    first.camel(), first.cpu(), first.springLine());
             List<Start> timed = new ArrayList<>();
             for (int i = 1; i <= starts; i++) {
                 Start s = start(home, state, workdir.resolve("start-" + i + ".log"), props, jvm, timeout);
