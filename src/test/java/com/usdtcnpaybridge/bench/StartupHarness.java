@@ -34,7 +34,8 @@ import java.util.zip.ZipInputStream;
  * {@code startup: ready=<s> camel=<s>}. Run by {@code bench/startup}.
  *
  * <p>Arguments: {@code --zip <distribution zip> --workdir <dir> [--starts 5] [--timeout-seconds 120]
- * [--jvm "<JAVA_OPTS>"]}; {@code --dist <dir>} instead of {@code --zip} starts an unpacked
+ * [--jvm "<JAVA_OPTS>"] [--cds off]}; {@code --cds off} starts without the start script's class data
+ * sharing archive (BRIDGE_CDS=off); {@code --dist <dir>} instead of {@code --zip} starts an unpacked
  * distribution where it is (kept between runs).
  */
 public final class StartupHarness {
@@ -65,6 +66,7 @@ public final class StartupHarness {
         Duration timeout = Duration.ofSeconds(Long.parseLong(args.getOrDefault("timeout-seconds", "120")));
         Path workdir = Path.of(args.getOrDefault("workdir", "bench/work/startup")).toAbsolutePath();
         String jvm = args.getOrDefault("jvm", "");
+        String cds = args.getOrDefault("cds", "on");
         StandIns.deleteTree(workdir);
         Files.createDirectories(workdir);
         Path home = args.containsKey("dist") ? Path.of(args.get("dist")).toAbsolutePath()
@@ -73,17 +75,17 @@ public final class StartupHarness {
 
         try (StandIns standIns = new StandIns(workdir, SandboxSettings.defaults())) {
             Map<String, String> props = standIns.bridgeProperties();
-            Start first = start(home, state, workdir.resolve("start-0.log"), props, jvm, timeout);
-            boolean cds;
+            Start first = start(home, state, workdir.resolve("start-0.log"), props, jvm, cds, timeout);
+            boolean archived;
             try (var files = Files.list(Files.createDirectories(state.resolve("data/cds")))) {
-                cds = files.anyMatch(f -> f.toString().endsWith(".jsa"));
+                archived = files.anyMatch(f -> f.toString().endsWith(".jsa"));
             }
             System.out.printf("first start (creates the database%s): ready=%.2f s camel=%.2f s cpu=%.2f s  %s%n",
-                    cds ? " and, in a training run before it, the CDS archive" : ", no CDS archive", first.ready(),
+                    archived ? " and, in a training run before it, the CDS archive" : ", no CDS archive", first.ready(),
                     first.camel(), first.cpu(), first.springLine());
             List<Start> timed = new ArrayList<>();
             for (int i = 1; i <= starts; i++) {
-                Start s = start(home, state, workdir.resolve("start-" + i + ".log"), props, jvm, timeout);
+                Start s = start(home, state, workdir.resolve("start-" + i + ".log"), props, jvm, cds, timeout);
                 timed.add(s);
                 System.out.printf("start %d: ready=%.2f s camel=%.2f s cpu=%.2f s  %s%n", i, s.ready(), s.camel(), s.cpu(),
                         s.springLine());
@@ -97,7 +99,7 @@ public final class StartupHarness {
     }
 
     /** One start: until readiness says UP, then SIGTERM and wait for the process to end. */
-    private static Start start(Path home, Path state, Path log, Map<String, String> props, String jvm,
+    private static Start start(Path home, Path state, Path log, Map<String, String> props, String jvm, String cds,
             Duration timeout) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(home.resolve("bin/usdtcnpay-bridge").toString()));
         props.forEach((k, v) -> cmd.add("--" + k + "=" + v));
@@ -106,6 +108,7 @@ public final class StartupHarness {
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("BRIDGE_WORK_DIR", state.toString());
         builder.environment().put("JAVA_OPTS", jvm);
+        builder.environment().put("BRIDGE_CDS", cds);
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
         HttpRequest readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
