@@ -67,7 +67,9 @@ public final class StartupHarness {
         Path workdir = Path.of(args.getOrDefault("workdir", "bench/work/startup")).toAbsolutePath();
         String jvm = args.getOrDefault("jvm", "");
         String cds = args.getOrDefault("cds", "on");
-        StandIns.deleteTree(workdir);
+        if (!args.containsKey("dist")) {
+            StandIns.deleteTree(workdir); // a --dist run keeps the work folder too (its state: data/cds)
+        }
         Files.createDirectories(workdir);
         Path home = args.containsKey("dist") ? Path.of(args.get("dist")).toAbsolutePath()
                 : unzip(Path.of(args.get("zip")), workdir.resolve("dist"));
