@@ -72,6 +72,12 @@ public class OpsConfiguration {
         return new OpsMeterBinder(store, tokens, clock).breaker(breaker);
     }
 
+    /** "intake" in the readiness group: not ready before every intake route consumes (config/application.yaml). */
+    @Bean
+    IntakeReadinessIndicator intakeHealthIndicator(CamelContext camel) {
+        return new IntakeReadinessIndicator(camel);
+    }
+
     @Bean
     PlatformHealthIndicator platformHealthIndicator(TokenRefreshProcessor tokens, PlatformProperties props,
             Clock clock) {

@@ -193,6 +193,9 @@ class DistributionIT {
         }
         assertThat(state.resolve("data/bridge.mv.db")).as("the H2 database under BRIDGE_WORK_DIR").exists();
         assertThat(root.resolve("data")).as("nothing written into the distribution").doesNotExist();
+        // the first start made the class data sharing archive (a training run before the bridge) under the state
+        assertThat(state.resolve("data/cds")).as("CDS archive of bin/usdtcnpay-bridge").isDirectoryContaining("glob:**.jsa");
+        assertThat(Files.readString(log)).doesNotContain("training run failed");
         await().atMost(Duration.ofSeconds(30)).until(() -> erp.received().stream()
                 .anyMatch(r -> r.type().equals("batch.finished")));
 
