@@ -29,7 +29,8 @@ public final class ThroughputHarness {
 
     /** What one run measured. */
     record Run(String name, int orders, int concurrency, double intakeLinesPerSecond, double submitPerSecond,
-            double secondsToFinal, long peakHeapMiB, long peakRssMiB) {
+            double secondsToFinal, long peakHeapMiB, long peakRssMiB, double bridgeCpuMsPerOrder,
+            double harnessCpuMsPerOrder) {
     }
 
     private ThroughputHarness() {
@@ -55,8 +56,9 @@ public final class ThroughputHarness {
             // a quick look at submission alone
             Run r = run(args, workdir.resolve("loop"), "loop", Integer.parseInt(args.getOrDefault("loop-orders", "5000")),
                     concurrency, latency, heap, true);
-            System.out.printf("throughput: loop submit=%.1f ratio=%.2f final in %.1fs%n", r.submitPerSecond(),
-                    r.submitPerSecond() / (concurrency * 1000.0 / latency), r.secondsToFinal());
+            System.out.printf("throughput: loop submit=%.1f ratio=%.2f final in %.1fs cpu/order bridge=%.2fms"
+                    + " stand-ins=%.2fms%n", r.submitPerSecond(), r.submitPerSecond() / (concurrency * 1000.0 / latency),
+                    r.secondsToFinal(), r.bridgeCpuMsPerOrder(), r.harnessCpuMsPerOrder());
             System.exit(0);
         }
         // 1. scale: the big file, capped heap: intake and a steady stretch of submission
@@ -145,6 +147,8 @@ public final class ThroughputHarness {
         int before = standIns.sandbox.totalSubmissions();
         long finalBefore = finalOrders(standIns);
         System.out.printf("throughput: %s: %d orders, C=%d, L=%dms, -Xmx%s%n", name, orders, concurrency, latency, heap);
+        long bridgeCpu = bridge.cpuMillis();
+        long harnessCpu = BridgeProcess.cpuMillis(ProcessHandle.current().pid());
         Instant dropped = Instant.now();
         // --format csv|xml|json: the measured file's format (the warm-up is CSV)
         String file = name + "." + args.getOrDefault("format", "csv");
@@ -175,9 +179,15 @@ public final class ThroughputHarness {
         double span = standIns.sandbox.submissionSpan().toNanos() / 1e9;
         double submitRate = submitted > 1 && span > 0 ? (submitted - 1) / span : Double.NaN;
         long rss = bridge.peakRssMiB();
+        // CPU per order while the measured file went through (to final in the loop): a figure the other
+        // load on the machine moves far less than the rates
+        double bridgeCpuPerOrder = (bridge.cpuMillis() - bridgeCpu) / (double) orders;
+        double harnessCpuPerOrder = (BridgeProcess.cpuMillis(ProcessHandle.current().pid()) - harnessCpu)
+                / (double) orders;
         bridge.stop();
         standIns.close();
-        return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss);
+        return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss,
+                bridgeCpuPerOrder, harnessCpuPerOrder);
     }
 
     private static long finalOrders(StandIns standIns) {
