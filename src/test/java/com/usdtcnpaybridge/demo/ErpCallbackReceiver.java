@@ -11,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,9 @@ public class ErpCallbackReceiver implements AutoCloseable {
     });
     private final String secret;
     private final ObjectMapper mapper;
-    private final List<Received> received = new CopyOnWriteArrayList<>();
+    // not a CopyOnWriteArrayList: a bench receives two events per order of a 100,000-line batch
+    private final java.util.Queue<Received> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private volatile java.util.function.Consumer<Received> listener = r -> { };
     private final java.util.concurrent.atomic.AtomicInteger failNext = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -66,6 +67,11 @@ public class ErpCallbackReceiver implements AutoCloseable {
 
     public List<Received> received() {
         return List.copyOf(received);
+    }
+
+    /** Called with each notification accepted, on the receiver's thread, before it is answered. */
+    public void onReceived(java.util.function.Consumer<Received> newListener) {
+        listener = newListener;
     }
 
     /** Counts for harnesses: deliveries, distinct event ids, distinct orders with a final event, batch events. */
@@ -127,7 +133,9 @@ public class ErpCallbackReceiver implements AutoCloseable {
                 exchange.sendResponseHeaders(401, -1);
                 return;
             }
-            received.add(new Received(id, ts, true, json));
+            Received got = new Received(id, ts, true, json);
+            received.add(got);
+            listener.accept(got);
             if ("batch.finished".equals(json.path("type").asText())) {
                 LOG.info("ERP received batch.finished: batch {} ({}) -> result file {} {}", json.path("batchId").asText(),
                         json.path("file").asText(), json.path("resultFile").asText(), json.path("counts"));

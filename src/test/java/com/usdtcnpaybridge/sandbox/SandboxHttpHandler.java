@@ -329,6 +329,8 @@ final class SandboxHttpHandler implements HttpHandler {
     }
 
     private SandboxReply detail(ObjectNode json, SandboxOrder.Kind kind) {
+        // counted before any "not found": a bench uses the counts for the platform calls each order cost
+        SandboxValidation.orderNo(json).ifPresent(orders::countQuery);
         Optional<SandboxOrder> order = SandboxValidation.orderNo(json).flatMap(orderNo -> orders.find(kind, orderNo))
                 // a platform that is slow to index new orders: "not found" for a while after submission
                 .filter(o -> !orders.youngerThan(o, faults.notFoundLag()));
@@ -377,7 +379,8 @@ final class SandboxHttpHandler implements HttpHandler {
                 .put("tokensIssued", tokens.tokensIssued())
                 .put("authFailures", tokens.authFailures())
                 .put("orders", orders.orderCount())
-                .put("submissions", orders.totalSubmissions());
+                .put("submissions", orders.totalSubmissions())
+                .put("queries", orders.totalQueries());
         return json(200, node, -1);
     }
 

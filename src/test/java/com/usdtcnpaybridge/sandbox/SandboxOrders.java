@@ -36,6 +36,9 @@ final class SandboxOrders {
     private final Map<String, JsonNode> lastRequests = new ConcurrentHashMap<>();
     private final Map<String, Map<String, String>> lastRequestHeaders = new ConcurrentHashMap<>();
     private final AtomicInteger totalSubmissions = new AtomicInteger();
+    /** orderNo → status queries (getwithdraw/getcharge) that passed authentication, "not found" answers included. */
+    private final Map<String, AtomicInteger> queries = new ConcurrentHashMap<>();
+    private final AtomicInteger totalQueries = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong firstSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong lastSubmissionNanos = new java.util.concurrent.atomic.AtomicLong();
     /** orderNo → [successUrl, failUrl] as submitted: where the real platform would call back. */
@@ -76,6 +79,20 @@ final class SandboxOrders {
         long now = System.nanoTime();
         firstSubmissionNanos.compareAndSet(0, now);
         lastSubmissionNanos.accumulateAndGet(now, Math::max);
+    }
+
+    void countQuery(String orderNo) {
+        queries.computeIfAbsent(orderNo, key -> new AtomicInteger()).incrementAndGet();
+        totalQueries.incrementAndGet();
+    }
+
+    int queryCount(String orderNo) {
+        AtomicInteger count = queries.get(orderNo);
+        return count == null ? 0 : count.get();
+    }
+
+    int totalQueries() {
+        return totalQueries.get();
     }
 
     private final AtomicInteger callsInFlight = new AtomicInteger();

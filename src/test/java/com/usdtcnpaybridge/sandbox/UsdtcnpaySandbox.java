@@ -223,6 +223,19 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
         return orders.submissionCounts();
     }
 
+    /**
+     * Status queries (getwithdraw/getcharge) for this orderNo that passed authentication, "not
+     * found" answers included: with {@link #submissionCount(String)}, the platform calls an order cost.
+     */
+    public int queryCount(String orderNo) {
+        return orders.queryCount(orderNo);
+    }
+
+    /** All status queries counted so far (see {@link #queryCount(String)}). */
+    public int totalQueries() {
+        return orders.totalQueries();
+    }
+
     /** All submission calls counted so far. */
     public int totalSubmissions() {
         return orders.totalSubmissions();

@@ -216,6 +216,25 @@ class UsdtcnpaySandboxTest {
     }
 
     @Test
+    void statusQueriesAreCountedPerOrderNoWithNotFoundAnswersButNotRefusedCalls() throws Exception {
+        String token = token();
+        assertThat(code(getWithdraw("Q-1", token))).isEqualTo(2004);
+        assertThat(code(submitWithdraw(token, withdraw("Q-1")))).isZero();
+        assertThat(zt(getWithdraw("Q-1", token))).isEqualTo("审核中");
+        assertThat(zt(getWithdraw("Q-1", token))).isEqualTo("审核中");
+        assertThat(code(getCharge("Q-2", token))).isEqualTo(2004);
+        // refused before it is read (no token): not a query the platform answered
+        assertThat(code(post("/api/getwithdraw", "{\"orderNo\":\"Q-1\"}", null))).isEqualTo(1003);
+
+        assertThat(sandbox.queryCount("Q-1")).isEqualTo(3);
+        assertThat(sandbox.queryCount("Q-2")).isEqualTo(1);
+        assertThat(sandbox.queryCount("never-asked")).isZero();
+        assertThat(sandbox.totalQueries()).isEqualTo(4);
+        assertThat(sandbox.submissionCount("Q-1")).isEqualTo(1);
+        assertThat(adminGet("/admin/stats").get("queries").asInt()).isEqualTo(4);
+    }
+
+    @Test
     void concurrentDuplicatesAcceptExactlyOne() throws Exception {
         String token = token();
         ExecutorService pool = Executors.newFixedThreadPool(8);
