@@ -83,7 +83,9 @@ public final class ClusterHarness {
         props.put("spring.datasource.username", args.getOrDefault("db-user", "bridge"));
         props.put("spring.datasource.password", args.getOrDefault("db-password", "bridge"));
         props.put("bridge.submit.concurrency", Integer.toString(concurrency));
-        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency)));
+        // every order is queried at least once: with no more poll threads than sends in flight the
+        // queries fall behind at the first hiccup (the month-end run's tail)
+        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency + concurrency / 2)));
         props.put("bridge.poll.batch-size", "1000");
         props.put("erp.callback.interval", "200");
         List<BridgeProcess> bridges = new ArrayList<>();
