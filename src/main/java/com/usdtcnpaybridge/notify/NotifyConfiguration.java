@@ -20,6 +20,17 @@ public class NotifyConfiguration {
         return new ErpEventClaims(outbox, props);
     }
 
+    /** Threads of the erp-notify route's lanes ({@code erp.callback.concurrency}). */
+    @Bean(destroyMethod = "shutdown")
+    java.util.concurrent.ExecutorService erpPool(NotifyProperties props) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, props.concurrency()), r -> {
+            Thread t = new Thread(r, "erp-notify-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     @Bean
     ErpRequestSigner erpSigner(NotifyProperties props, Clock clock) {
         return new ErpRequestSigner(props.secret(), clock);

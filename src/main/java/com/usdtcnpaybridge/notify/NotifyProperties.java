@@ -15,7 +15,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxAttempts deliveries of one event before it is DEAD
  * @param backoff     wait after the first failed delivery; doubles each time
  * @param maxBackoff  longest wait between two deliveries
- * @param batchSize   events one look at the outbox claims at most
+ * @param batchSize   events one look at the outbox claims at most; a look that claims this many
+ *                    looks again at once (the outbox is drained, not read 100 events per interval)
+ * @param concurrency lanes delivering a claim's order events in parallel, each order's events in
+ *                    one lane in the order they were written; events about batches follow them
  */
 @ConfigurationProperties("erp.callback")
 public record NotifyProperties(
@@ -25,12 +28,13 @@ public record NotifyProperties(
         @DefaultValue("12") int maxAttempts,
         @DefaultValue("2s") Duration backoff,
         @DefaultValue("10m") Duration maxBackoff,
-        @DefaultValue("100") int batchSize) {
+        @DefaultValue("100") int batchSize,
+        @DefaultValue("2") int concurrency) {
 
     /** Never the secret, whatever prints the properties. */
     @Override
     public String toString() {
         return "NotifyProperties[url=" + url + ", secret=***, timeout=" + timeout + ", maxAttempts=" + maxAttempts
-                + ", backoff=" + backoff + ", maxBackoff=" + maxBackoff + ", batchSize=" + batchSize + "]";
+                + ", backoff=" + backoff + ", maxBackoff=" + maxBackoff + ", batchSize=" + batchSize + ", concurrency=" + concurrency + "]";
     }
 }

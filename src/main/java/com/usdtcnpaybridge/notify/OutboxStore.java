@@ -21,8 +21,8 @@ public class OutboxStore {
     public static final String BATCH_FINISHED = "batch.finished";
     public static final String BATCH_REFUSED = "batch.refused";
 
-    /** One event to deliver. */
-    public record OutboxEvent(String id, String type, long batchId, String payload, int attempts) {
+    /** One event to deliver; {@code orderId} is null for an event about a batch or a file. */
+    public record OutboxEvent(String id, String type, long batchId, String payload, int attempts, Long orderId) {
     }
 
     private final JdbcTemplate jdbc;
@@ -130,10 +130,10 @@ public class OutboxStore {
      */
     public List<OutboxEvent> claimDue(int limit, Duration lease) {
         Instant now = clock.instant();
-        List<Object[]> due = jdbc.query("SELECT id, event_type, batch_id, payload, attempts, next_attempt_at FROM outbox_event"
+        List<Object[]> due = jdbc.query("SELECT id, event_type, batch_id, payload, attempts, next_attempt_at, order_id FROM outbox_event"
                 + " WHERE state = 'PENDING' AND next_attempt_at <= ? ORDER BY state, next_attempt_at FETCH FIRST " + limit
                 + " ROWS ONLY", (rs, i) -> new Object[] {new OutboxEvent(rs.getString(1), rs.getString(2), rs.getLong(3),
-                        rs.getString(4), rs.getInt(5)), rs.getTimestamp(6)},
+                        rs.getString(4), rs.getInt(5), rs.getObject(7, Long.class)), rs.getTimestamp(6)},
                 Timestamp.from(now));
         if (due.isEmpty()) {
             return List.of();

@@ -265,17 +265,19 @@ public class OrderStore {
     /**
      * {@link #claimAll} handing back the claimed orders themselves, read in one query after the
      * claims' commit (in the order of {@code ids}): what the sender needs, without a read per order.
+     * The claim is also the first hold ({@link #hold}): {@code sent_at} is the claim's instant, and
+     * nobody asks the platform about the order before {@code queryAfter}.
      */
     public List<PaymentOrder> claimOrders(List<Long> ids, Instant queryAfter) {
         if (ids.isEmpty()) {
             return List.of();
         }
         Timestamp after = Timestamp.from(queryAfter);
-        Timestamp now = Timestamp.from(clock.instant());
+        Timestamp now = Timestamp.from(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         int[] updated = tx.execute(status -> jdbc.batchUpdate("UPDATE payment_order SET state = 'SUBMITTING',"
-                + " attempts = attempts + 1, next_action_at = ?, not_found_answers = 0, sent_at = NULL, updated_at = ?"
+                + " attempts = attempts + 1, next_action_at = ?, not_found_answers = 0, sent_at = ?, updated_at = ?"
                 + " WHERE id = ?"
-                + " AND state = 'NEW'", ids.stream().map(id -> new Object[] {after, now, id}).toList()));
+                + " AND state = 'NEW'", ids.stream().map(id -> new Object[] {after, now, now, id}).toList()));
         List<PaymentOrder> orders = findAll(CompareAndSet.won(ids, updated));
         orders.forEach(order -> metrics.orderSubmitted(order.kind().name()));
         return orders;

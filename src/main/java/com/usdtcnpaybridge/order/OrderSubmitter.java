@@ -79,10 +79,14 @@ public class OrderSubmitter {
     /**
      * The fence at the send: the order as held for sending now, or null when its claim passed to
      * someone else meanwhile (handed back to NEW by the query path and claimed again, or final).
-     * A null sends nothing.
+     * A null sends nothing. The hold's instant is always later than the one it replaces, so a query
+     * read before it can never match the send that follows.
      */
     public PaymentOrder hold(PaymentOrder order) {
         Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        if (order.sentAt() != null && !now.isAfter(order.sentAt())) {
+            now = order.sentAt().plusMillis(1);
+        }
         if (orders.hold(order, now, now.plus(policy.unknownOutcomeGrace()))) {
             return order.sentAt(now);
         }
@@ -92,13 +96,15 @@ public class OrderSubmitter {
     }
 
     /**
-     * After the waits of a send (slot, rate limit, breaker, token): the order as held when its hold
-     * is younger than a quarter of {@code unknown-outcome-grace}, else held again (null when the
-     * claim has passed on meanwhile: send nothing). The query path asks at the earliest a grace after
-     * the hold, so a send that leaves within a quarter of it is never taken for "not received"; a
-     * send that waited longer (a slow platform keeps every slot busy) renews its claim first.
+     * Right before the send, after its waits (slot, rate limit, breaker, token): the order as it is
+     * when its claim or last hold is younger than a quarter of {@code unknown-outcome-grace}, else held
+     * again (null when the claim has passed on meanwhile: send nothing). The claim is the first hold
+     * ({@code sent_at} and the query deadline are set with it), and nobody but this exchange can move a
+     * {@code SUBMITTING} order before its query deadline, a whole grace after the hold: a send that
+     * leaves within a quarter of it needs no write of its own. A send whose group waited longer (a slow
+     * platform keeps every slot busy, an outage, a long group) renews its claim first.
      */
-    public PaymentOrder holdAgainIfWaited(PaymentOrder order) {
+    public PaymentOrder holdIfAged(PaymentOrder order) {
         if (order == null) {
             return null;
         }

@@ -92,4 +92,21 @@ final class BridgeProcess {
         }
         return -1;
     }
+
+    /** CPU time (user + system) the process has used so far, from /proc (Linux), in ms; -1 when unknown. */
+    long cpuMillis() {
+        return cpuMillis(process.pid());
+    }
+
+    /** The same for any process, e.g. the harness itself ({@code ProcessHandle.current().pid()}). */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // fields after the command name (which may hold spaces) in parentheses; utime and stime are 14 and 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10; // USER_HZ is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
 }

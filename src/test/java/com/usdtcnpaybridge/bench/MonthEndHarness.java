@@ -87,7 +87,9 @@ public final class MonthEndHarness {
         }
         // the same settings as bench/throughput's loop; everything else is the shipped configuration
         props.put("bridge.submit.concurrency", Integer.toString(concurrency));
-        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency)));
+        // every order is queried at least once: with no more poll threads than sends in flight the
+        // queries fall behind at the first hiccup (the month-end run's tail)
+        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency + concurrency / 2)));
         props.put("bridge.poll.batch-size", "1000");
         props.put("erp.callback.interval", "200");
         if (orders > 500_000) {

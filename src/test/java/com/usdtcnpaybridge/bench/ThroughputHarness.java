@@ -33,7 +33,7 @@ public final class ThroughputHarness {
     /** What one run measured. */
     record Run(String name, int orders, int concurrency, double intakeLinesPerSecond, double submitPerSecond,
             double secondsToFinal, long peakHeapMiB, long peakRssMiB, long acknowledged, double secondsToAck,
-            double jdbcRowsPerSecond) {
+            double jdbcRowsPerSecond, double bridgeCpuMsPerOrder, double harnessCpuMsPerOrder) {
         /** Intake lines/s ÷ the database's own rate for the same rows ({@link JdbcIntakeBaseline}); NaN if not measured. */
         double intakeRatio() {
             return intakeLinesPerSecond / jdbcRowsPerSecond;
@@ -65,8 +65,9 @@ public final class ThroughputHarness {
             // a quick look at submission alone
             Run r = run(args, workdir.resolve("loop"), "loop", Integer.parseInt(args.getOrDefault("loop-orders", "5000")),
                     concurrency, latency, heap, true);
-            System.out.printf("throughput: loop submit=%.1f ratio=%.2f final in %.1fs%n", r.submitPerSecond(),
-                    r.submitPerSecond() / (concurrency * 1000.0 / latency), r.secondsToFinal());
+            System.out.printf("throughput: loop submit=%.1f ratio=%.2f final in %.1fs cpu/order bridge=%.2fms"
+                    + " stand-ins=%.2fms%n", r.submitPerSecond(), r.submitPerSecond() / (concurrency * 1000.0 / latency),
+                    r.secondsToFinal(), r.bridgeCpuMsPerOrder(), r.harnessCpuMsPerOrder());
             System.exit(0);
         }
         // 1. scale: the big file, capped heap: intake and a steady stretch of submission
@@ -124,7 +125,9 @@ public final class ThroughputHarness {
                     "WRITE_DELAY=" + args.get("h2-write-delay")));
         }
         props.put("bridge.submit.concurrency", Integer.toString(concurrency));
-        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency)));
+        // every order is queried at least once: with no more poll threads than sends in flight the
+        // queries fall behind at the first hiccup (the month-end run's tail)
+        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency + concurrency / 2)));
         props.put("bridge.poll.batch-size", "1000");
         props.put("erp.callback.interval", "200");
         // --orders 1000000: the bench's files may be larger than the bridge's default limits (500,000 lines, 100 MB)
@@ -162,6 +165,8 @@ public final class ThroughputHarness {
         int before = standIns.sandbox.totalSubmissions();
         long finalBefore = finalOrders(standIns);
         System.out.printf("throughput: %s: %d orders, C=%d, L=%dms, -Xmx%s%n", name, orders, concurrency, latency, heap);
+        long bridgeCpu = bridge.cpuMillis();
+        long harnessCpu = BridgeProcess.cpuMillis(ProcessHandle.current().pid());
         Instant dropped = Instant.now();
         // --format csv|xml|json: the measured file's format (the warm-up is CSV)
         String file = name + "." + args.getOrDefault("format", "csv");
@@ -202,13 +207,18 @@ public final class ThroughputHarness {
         double span = standIns.sandbox.submissionSpan().toNanos() / 1e9;
         double submitRate = submitted > 1 && span > 0 ? (submitted - 1) / span : Double.NaN;
         long rss = bridge.peakRssMiB();
+        // CPU per order while the measured file went through (to final in the loop): a figure the other
+        // load on the machine moves far less than the rates
+        double bridgeCpuPerOrder = (bridge.cpuMillis() - bridgeCpu) / (double) orders;
+        double harnessCpuPerOrder = (BridgeProcess.cpuMillis(ProcessHandle.current().pid()) - harnessCpu)
+                / (double) orders;
         bridge.stop();
         standIns.close();
         // the database's own limit for the same rows, in a JVM of its own once the bridge has stopped
         double jdbcRate = scale && !"off".equals(args.get("jdbc-baseline")) ? jdbcBaseline(args, props.get("spring.datasource.url"), workdir, orders, heap)
                 : Double.NaN;
         return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss,
-                acknowledged, secondsToAck, jdbcRate);
+                acknowledged, secondsToAck, jdbcRate, bridgeCpuPerOrder, harnessCpuPerOrder);
     }
 
     private static final Pattern JDBC_BASELINE = Pattern.compile("jdbc-baseline: (\\d+) rows stored in (\\d+) ms");

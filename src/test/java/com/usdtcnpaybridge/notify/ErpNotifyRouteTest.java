@@ -53,6 +53,8 @@ class ErpNotifyRouteTest {
     /** Events of files whose name holds this fail in the sign step with an exception nobody planned for. */
     static final String BROKEN = "broken-";
     static final ErpStub erp = new ErpStub();
+    /** Event id → the id of the erp-notify exchange (one look at the outbox) that claimed it. */
+    static final Map<String, String> CLAIMED_BY = new java.util.concurrent.ConcurrentHashMap<>();
     static boolean advised;
 
     @DynamicPropertySource
@@ -67,6 +69,8 @@ class ErpNotifyRouteTest {
         r.add("erp.callback.max-attempts", () -> "3");
         r.add("erp.callback.backoff", () -> "100ms");
         r.add("erp.callback.interval", () -> "100");
+        r.add("erp.callback.batch-size", () -> "10");
+        r.add("erp.callback.concurrency", () -> "2");
     }
 
     @Autowired
@@ -87,8 +91,15 @@ class ErpNotifyRouteTest {
         if (advised) {
             return;
         }
-        AdviceWith.adviceWith(camel, "erp-notify", route -> {
-            route.weaveById("claim-due-events").after().setHeader(INTERNAL_HEADER).constant("for our logs only");
+        AdviceWith.adviceWith(camel, "erp-notify", route -> route.weaveById("claim-due-events").after()
+                .setHeader(INTERNAL_HEADER).constant("for our logs only")
+                .process(exchange -> {
+                    // which look (the timer's exchange) claimed which events
+                    for (Object event : exchange.getMessage().getBody(List.class)) {
+                        CLAIMED_BY.put(((OutboxStore.OutboxEvent) event).id(), exchange.getExchangeId());
+                    }
+                }));
+        AdviceWith.adviceWith(camel, "erp-deliver", route -> {
             route.weaveById("sign-event").before().process(exchange -> {
                 OutboxStore.OutboxEvent event = exchange.getProperty(ErpDeliveryRecorder.EVENT,
                         OutboxStore.OutboxEvent.class);
@@ -271,5 +282,62 @@ class ErpNotifyRouteTest {
                 .allMatch(id -> "DELIVERED".equals(row(id).get("STATE"))));
 
         assertThat(deliveredOnArrival).hasSize(3).allSatisfy((file, delivered) -> assertThat(delivered).isZero());
+    }
+
+    /** Events added while the route is stopped, then one round of it. */
+    void oneRoundAfter(Runnable addEvents) throws Exception {
+        camel.getRouteController().stopRoute("erp-notify");
+        try {
+            tx.executeWithoutResult(status -> addEvents.run());
+        } catch (RuntimeException e) {
+            camel.getRouteController().startRoute("erp-notify");
+            throw e;
+        }
+        NotifyBuilder round = new NotifyBuilder(camel).fromRoute("erp-notify")
+                .filter(e -> e.getProperty(Exchange.SPLIT_INDEX) == null).whenDone(1).create();
+        camel.getRouteController().startRoute("erp-notify");
+        assertThat(round.matches(20, TimeUnit.SECONDS)).as("one round of erp-notify").isTrue();
+    }
+
+    @Test
+    void oneLookDrainsABacklogLargerThanItsClaim() throws Exception {
+        String file = unique("backlog");
+        // 23 events, a claim takes 10 (erp.callback.batch-size): one look claims three times
+        oneRoundAfter(() -> {
+            for (int i = 0; i < 23; i++) {
+                outbox.add("bl:" + file.substring(8, 22) + ":" + i, 1L, null,
+                        outbox.newEvent("batch.refused").put("file", file).put("n", i));
+            }
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> erp.arrivals(file).size() == 23);
+        List<String> ids = jdbc.queryForList("SELECT id FROM outbox_event WHERE payload LIKE ?", String.class,
+                "%" + file + "%");
+        assertThat(ids).hasSize(23);
+        assertThat(ids.stream().map(CLAIMED_BY::get).distinct().toList()).as("looks that claimed them").hasSize(1);
+    }
+
+    @Test
+    void eachOrdersEventsArriveInTheOrderTheyWereWrittenAndTheBatchEventAfterThem() throws Exception {
+        String file = unique("lanes");
+        long[] orderIds = {1001, 1002, 1003, 1004};
+        oneRoundAfter(() -> {
+            for (long id : orderIds) {
+                outbox.add("la:" + file.substring(6, 20) + ":" + id, 7L, id, outbox.newEvent("order.accepted")
+                        .put("file", file).put("orderId", id));
+            }
+            for (long id : orderIds) {
+                outbox.add("lf:" + file.substring(6, 20) + ":" + id, 7L, id, outbox.newEvent("order.final")
+                        .put("file", file).put("orderId", id));
+            }
+            outbox.add("lb:" + file.substring(6, 20), 7L, null, outbox.newEvent("batch.finished").put("file", file));
+        });
+        List<Arrival> arrived = erp.arrivals(file);
+        assertThat(arrived).hasSize(9);
+        assertThat(arrived.get(8).json().path("type").asText()).as("the batch event comes last").isEqualTo("batch.finished");
+        for (long id : orderIds) {
+            List<String> types = arrived.stream().filter(a -> a.json().path("orderId").asLong() == id)
+                    .map(a -> a.json().path("type").asText()).toList();
+            assertThat(types).as("order %d", id).containsExactly("order.accepted", "order.final");
+        }
     }
 }

@@ -51,11 +51,14 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
     @Test
     void aGroupClaimedLongAgoNeverSendsAnOrderWhoseClaimPassedToSomeoneElse() {
         onSandbox(0);
-        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, clock);
+        com.usdtcnpaybridge.MutableClock time = new com.usdtcnpaybridge.MutableClock(Instant.now());
+        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, time);
         long batch = db.withdrawals("slow.csv", "SLOW-1", "SLOW-2", "SLOW-3");
-        // an old thread claimed the group, then waited on a slow platform before sending SLOW-2 and SLOW-3
+        // an old thread claimed the group, then waited on a slow platform before sending SLOW-2 and SLOW-3:
+        // longer than the query grace, or the query path would not have asked about the orders yet
         List<PaymentOrder> stale = routes.submitter.claim(db.idsOfBatch(batch, OrderState.NEW));
         assertThat(stale).hasSize(3);
+        time.advance(props.submit().unknownOutcomeGrace().multipliedBy(2));
         // meanwhile the query path heard "not found" twice about SLOW-2 and handed it back: recovery sent it
         PaymentOrder two = stale.get(1);
         assertThat(db.orders.transition(two.id(), OrderState.SUBMITTING, OrderState.NEW,
@@ -168,5 +171,49 @@ class ExactlyOnceUnderSlowAndDownPlatformTest {
         routes.submitter.recordAll(java.util.Arrays.asList(sent));
         assertThat(sandbox.submissionCount("SLOT-1")).isEqualTo(1);
         assertThat(db.stateOf("SLOT-1")).isEqualTo(OrderState.SUBMITTED);
+    }
+
+    @Test
+    void aSendRightAfterItsClaimWritesNothingBeforeItLeavesAndOneThatWaitedRenewsItsClaim() {
+        onSandbox(0);
+        com.usdtcnpaybridge.MutableClock time = new com.usdtcnpaybridge.MutableClock(Instant.now());
+        routes = new PlatformRoutes(db, sandbox.baseUrl(), props, Duration.ZERO, time);
+        db.withdrawals("fresh.csv", "FRESH-1", "AGED-1");
+        long fresh = db.orders.findByOrderNo("FRESH-1").orElseThrow().id();
+        long aged = db.orders.findByOrderNo("AGED-1").orElseThrow().id();
+        PaymentOrder claimed = routes.submitter.claim(List.of(fresh)).get(0);
+        Instant claimedAt = claimed.sentAt();
+        assertThat(claimedAt).as("the claim is the first hold").isNotNull();
+        Instant deadline = nextActionAt(fresh);
+
+        // sent within a quarter of the grace: the claim's own fence, no write of its own
+        time.advance(props.submit().unknownOutcomeGrace().dividedBy(8));
+        Object part = routes.template.requestBody("direct:submit-order", claimed);
+        assertThat(((OrderAnswer) part).order().sentAt()).isEqualTo(claimedAt);
+        assertThat(db.orders.find(fresh).orElseThrow().sentAt()).isEqualTo(claimedAt);
+        assertThat(nextActionAt(fresh)).isEqualTo(deadline);
+        routes.submitter.recordAll(java.util.Arrays.asList(part));
+        assertThat(sandbox.submissionCount("FRESH-1")).isEqualTo(1);
+        assertThat(db.stateOf("FRESH-1")).isEqualTo(OrderState.SUBMITTED);
+
+        // a claim older than a quarter of the grace is held again before the send, its deadline renewed
+        PaymentOrder old = routes.submitter.claim(List.of(aged)).get(0);
+        time.advance(props.submit().unknownOutcomeGrace().dividedBy(3));
+        Instant sendAt = time.instant();
+        Object agedPart = routes.template.requestBody("direct:submit-order", old);
+        PaymentOrder held = ((OrderAnswer) agedPart).order();
+        assertThat(held.sentAt()).isAfter(old.sentAt());
+        assertThat(db.orders.find(aged).orElseThrow().sentAt()).isEqualTo(held.sentAt());
+        assertThat(nextActionAt(aged))
+                .isAfterOrEqualTo(sendAt.truncatedTo(java.time.temporal.ChronoUnit.MILLIS)
+                        .plus(props.submit().unknownOutcomeGrace()));
+        routes.submitter.recordAll(java.util.Arrays.asList(agedPart));
+        assertThat(sandbox.submissionCount("AGED-1")).isEqualTo(1);
+        assertThat(db.stateOf("AGED-1")).isEqualTo(OrderState.SUBMITTED);
+    }
+
+    private Instant nextActionAt(long id) {
+        return db.jdbc.queryForObject("SELECT next_action_at FROM payment_order WHERE id = ?", Timestamp.class, id)
+                .toInstant();
     }
 }
