@@ -67,7 +67,7 @@ public record SubmitProperties(@DefaultValue Submit submit, @DefaultValue Poll p
      *                     has the order queried at once.
      */
     public record Poll(@DefaultValue("5s") Duration interval, @DefaultValue("500") int batchSize,
-            @DefaultValue("4") int concurrency, @DefaultValue("10m") Duration backoffAfter,
+            @DefaultValue("6") int concurrency, @DefaultValue("10m") Duration backoffAfter,
             @DefaultValue("60s") Duration maxInterval, @DefaultValue("60s") Duration claimLease,
             Duration firstQueryAfter) {
 
