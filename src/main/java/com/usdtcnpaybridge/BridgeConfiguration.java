@@ -8,6 +8,7 @@ import com.usdtcnpaybridge.batch.OutgoingFiles;
 import com.usdtcnpaybridge.batch.BatchStore;
 import com.usdtcnpaybridge.batch.BatchFileProperties;
 import com.usdtcnpaybridge.batch.BatchFormats;
+import com.usdtcnpaybridge.batch.FileClaims;
 import com.usdtcnpaybridge.batch.OrderRules;
 import com.usdtcnpaybridge.batch.OrderValidator;
 import com.usdtcnpaybridge.notify.NotifyProperties;
@@ -31,7 +32,6 @@ import com.usdtcnpaybridge.platform.TokenRefreshProcessor;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -200,19 +200,25 @@ public class BridgeConfiguration {
     }
 
     /**
-     * Claims inbox files for one instance of a cluster (the intake routes' idempotent repository).
-     * A claim whose holder stopped renewing it (the instance died mid-file) is taken over after
+     * Claims inbox files for one instance of a cluster (the intake routes' idempotent repository):
+     * atomically across instances, renewed while the file is being taken. A claim whose holder stopped
+     * renewing it (the instance died mid-file) is taken over by exactly one instance after
      * {@code bridge.intake.claim-max-age}, so a crash never leaves a file stuck in the inbox.
      */
     @Bean
-    JdbcOrphanLockAwareIdempotentRepository fileClaims(DataSource dataSource, CamelContext camel,
+    FileClaims fileClaims(DataSource dataSource, Clock clock,
             @Value("${bridge.intake.claim-max-age:60s}") java.time.Duration maxAge,
             @Value("${bridge.intake.claim-keep-alive:10s}") java.time.Duration keepAlive) {
-        JdbcOrphanLockAwareIdempotentRepository repository =
-                new JdbcOrphanLockAwareIdempotentRepository(dataSource, "bridge-intake", camel);
-        repository.setLockMaxAgeMillis(maxAge.toMillis());
-        repository.setLockKeepAliveIntervalMillis(keepAlive.toMillis());
-        return repository;
+        return new FileClaims(dataSource, clock, maxAge, keepAlive);
+    }
+
+    /**
+     * The intake consumers' poll strategy: a claim whose file its poll did not process (the poll
+     * failed half way) is released when the poll ends, never left held by a living instance.
+     */
+    @Bean
+    FileClaims.Polls fileClaimPolls(FileClaims fileClaims) {
+        return new FileClaims.Polls(fileClaims);
     }
 
     /**

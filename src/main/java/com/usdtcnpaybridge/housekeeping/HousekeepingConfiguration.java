@@ -1,8 +1,8 @@
 package com.usdtcnpaybridge.housekeeping;
 
+import com.usdtcnpaybridge.batch.FileClaims;
 import java.time.Clock;
 import java.time.Duration;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -17,7 +17,7 @@ public class HousekeepingConfiguration {
 
     @Bean
     Housekeeping housekeeping(JdbcTemplate jdbc, PlatformTransactionManager transactions, Clock clock,
-            @Qualifier("fileClaims") JdbcMessageIdRepository fileClaims,
+            @Qualifier("fileClaims") FileClaims fileClaims,
             @Value("${bridge.retention.file-claims:400d}") Duration claims,
             @Value("${bridge.retention.finished-batches:400d}") Duration batches,
             @Value("${bridge.retention.chunk-size:1000}") int chunkSize,
@@ -31,7 +31,7 @@ public class HousekeepingConfiguration {
         if (batches.isNegative() || batches.isZero()) {
             throw new IllegalStateException("bridge.retention.finished-batches must be positive, not " + batches);
         }
-        return new Housekeeping(jdbc, new TransactionTemplate(transactions), clock, fileClaims.getProcessorName(),
+        return new Housekeeping(jdbc, new TransactionTemplate(transactions), clock, fileClaims.processorName(),
                 claims, batches, chunkSize);
     }
 }
