@@ -249,11 +249,39 @@ class FileClaimsTest {
         assertThat(a.held()).isZero();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2"})
+    void aClaimThatCouldNotBeReleasedIsNoLongerRenewedAndIsTakenOverAfterTheMaxAge(String database) throws Exception {
+        String url = url(database);
+        AtomicBoolean down = new AtomicBoolean();
+        DataSource flaky = new DelegatingDataSource(pool(url)) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                if (down.get()) {
+                    throw new SQLException("database unreachable (test)");
+                }
+                return super.getConnection();
+            }
+        };
+        FileClaims a = (FileClaims) instance(flaky);
+        IdempotentRepository b = instance(pool(url));
+        a.pollStarted();
+        assertThat(a.add("withdrawals/unreleased.csv-1-1")).isTrue();
+        down.set(true); // the poll fails on the database, which is still gone when the poll ends
+        a.pollEnded();
+        down.set(false);
+        assertThat(a.held()).isZero();
+        assertThat(keys()).containsExactly("withdrawals/unreleased.csv-1-1");
+        assertThat(b.add("withdrawals/unreleased.csv-1-1")).isFalse();
+        // nobody renews it: once older than the max age, the other instance takes it
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.add("withdrawals/unreleased.csv-1-1"));
+    }
+
     /**
      * Two Camel file consumers (two instances) on one inbox and one database, their polls started
      * together so that both reach for the same files at the same moment, three rounds of eight files
-     * dropped at once; instance a loses its database in the middle of a poll, after it claimed a
-     * file, and gets it back at its next poll. Every file is taken exactly once and none stays in the inbox.
+     * dropped at once; the database fails a claim of instance a in the middle of a poll, after
+     * a claimed a file in it. Every file is taken exactly once and none stays in the inbox.
      */
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgres"})
@@ -275,23 +303,22 @@ class FileClaimsTest {
             }
         };
         IdempotentRepository a = instance(flaky);
-        // once a holds a file of a poll, its database goes away for its next claim and whatever
-        // else that poll does, and is back at the next poll's first claim
+        // once a holds a file of a poll, its database fails its next claim (the poll fails)
         AtomicInteger wonInPoll = new AtomicInteger();
         IdempotentRepository flakyA = new DelegatingClaims(a) {
             @Override
             public boolean add(String key) {
-                if (down.compareAndSet(true, false)) {
-                    wonInPoll.set(0);
+                boolean fail = wonInPoll.get() >= 1 && failed.compareAndSet(false, true);
+                down.set(fail);
+                try {
+                    boolean won = super.add(key);
+                    if (won) {
+                        wonInPoll.incrementAndGet();
+                    }
+                    return won;
+                } finally {
+                    down.set(false);
                 }
-                if (wonInPoll.get() >= 1 && failed.compareAndSet(false, true)) {
-                    down.set(true);
-                }
-                boolean won = super.add(key);
-                if (won) {
-                    wonInPoll.incrementAndGet();
-                }
-                return won;
             }
         };
         consumer("a", inbox, flakyA, polls(a), together, taken, wonInPoll);
