@@ -30,8 +30,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Two bridge instances (cluster profile) share one PostgreSQL, one SFTP inbox and one platform
- * with faults on; one of them stops mid-run. Every order reaches the platform exactly once,
- * every file is taken once, and the ERP hears of every order and batch.
+ * with faults on; four files are dropped at once, and every one leaves the inbox while both run;
+ * then one instance stops. Every order reaches the platform exactly once, every file is taken
+ * once, and the ERP hears of every order and batch.
  */
 class TwoInstancesOnPostgresTest {
     @TempDir
@@ -139,6 +140,10 @@ class TwoInstancesOnPostgresTest {
             BridgeTestSupport.drop(dir.resolve("sftp/inbox/withdrawals"), "pg-" + f + ".csv", csv.toString());
         }
 
+        // both instances reach for the four files at once: every file leaves the inbox while both
+        // run (a claim left behind by a failed poll would keep its file here for good)
+        Path inbox = dir.resolve("sftp/inbox/withdrawals");
+        await().atMost(Duration.ofSeconds(30)).until(() -> inboxFiles(inbox) == 0);
         // one instance goes away once the first batch is through; the other finishes the rest
         Path outbox = dir.resolve("sftp/outbox");
         await().atMost(Duration.ofSeconds(60)).until(() -> resultFiles(outbox) >= 1);
@@ -171,6 +176,12 @@ class TwoInstancesOnPostgresTest {
             }
         }
         assertThat(dir.resolve("sftp/inbox/withdrawals/.error")).doesNotExist();
+    }
+
+    private static long inboxFiles(Path inbox) throws Exception {
+        try (Stream<Path> files = Files.list(inbox)) {
+            return files.filter(Files::isRegularFile).count();
+        }
     }
 
     private static long resultFiles(Path outbox) throws Exception {
