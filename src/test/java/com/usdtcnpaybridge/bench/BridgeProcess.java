@@ -109,4 +109,20 @@ final class BridgeProcess {
             return -1;
         }
     }
+
+    private static final java.util.regex.Pattern GC = java.util.regex.Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
+
+    /** The largest heap occupancy any GC saw before collecting, from a bridge's GC log ({@code -Xlog:gc}), in MiB. */
+    static long peakHeapMiB(Path gcLog) throws IOException {
+        long peak = 0;
+        if (Files.exists(gcLog)) {
+            for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
+                java.util.regex.Matcher m = GC.matcher(line);
+                if (m.find()) {
+                    peak = Math.max(peak, Long.parseLong(m.group(1)));
+                }
+            }
+        }
+        return peak;
+    }
 }

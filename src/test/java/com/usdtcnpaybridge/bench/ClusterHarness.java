@@ -78,16 +78,7 @@ public final class ClusterHarness {
         StandIns standIns = new StandIns(workdir, SandboxSettings.defaults()
                 .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
         standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
-        Map<String, String> props = standIns.bridgeProperties();
-        props.put("spring.datasource.url", args.get("db-url"));
-        props.put("spring.datasource.username", args.getOrDefault("db-user", "bridge"));
-        props.put("spring.datasource.password", args.getOrDefault("db-password", "bridge"));
-        props.put("bridge.submit.concurrency", Integer.toString(concurrency));
-        // every order is queried at least once: with no more poll threads than sends in flight the
-        // queries fall behind at the first hiccup (the month-end run's tail)
-        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency + concurrency / 2)));
-        props.put("bridge.poll.batch-size", "1000");
-        props.put("erp.callback.interval", "200");
+        Map<String, String> props = standIns.loopProperties(concurrency, args);
         List<BridgeProcess> bridges = new ArrayList<>();
         for (int i = 1; i <= instanceCount; i++) {
             BridgeProcess bridge = new BridgeProcess(i, args.get("jar"), Path.of(args.getOrDefault("project", ".")),

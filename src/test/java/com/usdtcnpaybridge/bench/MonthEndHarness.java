@@ -39,7 +39,6 @@ import java.util.stream.Stream;
  */
 public final class MonthEndHarness {
     private static final Pattern INTAKE = Pattern.compile("(\\d+) lines, .* stored in (\\d+) ms");
-    private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
     private static final String FILE = "monthend.csv";
     private static final String PREFIX = "MONTHEND";
     private static final String WARMUP_FILE = "warmup.csv";
@@ -78,20 +77,8 @@ public final class MonthEndHarness {
         Tracker tracker = new Tracker(Map.of(WARMUP_FILE, WARMUP_PREFIX, FILE, PREFIX), Map.of(FILE, orders));
         standIns.erp.onReceived(tracker);
 
-        Map<String, String> props = standIns.bridgeProperties();
-        if (args.containsKey("db-url")) {
-            // e.g. PostgreSQL; the database must be empty before a run
-            props.put("spring.datasource.url", args.get("db-url"));
-            props.put("spring.datasource.username", args.getOrDefault("db-user", "bridge"));
-            props.put("spring.datasource.password", args.getOrDefault("db-password", "bridge"));
-        }
         // the same settings as bench/throughput's loop; everything else is the shipped configuration
-        props.put("bridge.submit.concurrency", Integer.toString(concurrency));
-        // every order is queried at least once: with no more poll threads than sends in flight the
-        // queries fall behind at the first hiccup (the month-end run's tail)
-        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency + concurrency / 2)));
-        props.put("bridge.poll.batch-size", "1000");
-        props.put("erp.callback.interval", "200");
+        Map<String, String> props = standIns.loopProperties(concurrency, args);
         if (orders > 500_000) {
             props.put("erp.files.max-lines", Integer.toString(orders));
         }
@@ -214,7 +201,7 @@ public final class MonthEndHarness {
         double ideal = orders / perSecond + intakeSeconds;
         double ratio = elapsed / ideal;
         double callsPerOrder = (double) (submissions + queries) / orders;
-        long peakHeap = peakHeap(gcLog);
+        long peakHeap = BridgeProcess.peakHeapMiB(gcLog);
         int tokens = standIns.sandbox.tokensIssued() - tokensBefore;
         int apiCalls = standIns.sandbox.apiCalls() - callsBefore;
         long machineBusy = machineAfter[0] - machineBefore[0];
@@ -461,19 +448,5 @@ public final class MonthEndHarness {
         } catch (IOException | RuntimeException e) {
             return new long[] {0, 0};
         }
-    }
-
-    /** The largest heap occupancy any GC saw before collecting, from the bridge's GC log. */
-    private static long peakHeap(Path gcLog) throws IOException {
-        long peak = 0;
-        if (Files.exists(gcLog)) {
-            for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
-                Matcher m = GC.matcher(line);
-                if (m.find()) {
-                    peak = Math.max(peak, Long.parseLong(m.group(1)));
-                }
-            }
-        }
-        return peak;
     }
 }

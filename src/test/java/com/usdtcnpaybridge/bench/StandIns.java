@@ -62,6 +62,26 @@ final class StandIns implements AutoCloseable {
         return p;
     }
 
+    /**
+     * {@link #bridgeProperties} with the loop settings every throughput bench runs: C sends in flight,
+     * C + C/2 poll threads (every order is queried at least once: with no more poll threads than sends
+     * in flight the queries fall behind at the first hiccup), 1,000 orders per poll cycle, the outbox
+     * looked at every 200 ms; and the {@code --db-url} database (e.g. PostgreSQL, empty) when given.
+     */
+    Map<String, String> loopProperties(int concurrency, Map<String, String> args) {
+        Map<String, String> p = bridgeProperties();
+        if (args.containsKey("db-url")) {
+            p.put("spring.datasource.url", args.get("db-url"));
+            p.put("spring.datasource.username", args.getOrDefault("db-user", "bridge"));
+            p.put("spring.datasource.password", args.getOrDefault("db-password", "bridge"));
+        }
+        p.put("bridge.submit.concurrency", Integer.toString(concurrency));
+        p.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency + concurrency / 2)));
+        p.put("bridge.poll.batch-size", "1000");
+        p.put("erp.callback.interval", "200");
+        return p;
+    }
+
     /** Writes a withdrawal batch of {@code orders} lines straight to disk and drops it in the inbox. */
     Path dropWithdrawals(String name, String prefix, int orders) throws IOException {
         Path inbox = sftpRoot.resolve("inbox/withdrawals");

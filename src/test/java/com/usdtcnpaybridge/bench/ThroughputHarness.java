@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class ThroughputHarness {
     private static final Pattern INTAKE = Pattern.compile("(\\d+) lines, .* stored in (\\d+) ms");
-    private static final Pattern GC = Pattern.compile("(\\d+)M->(\\d+)M\\((\\d+)M\\)");
 
     /** What one run measured. */
     record Run(String name, int orders, int concurrency, double intakeLinesPerSecond, double submitPerSecond,
@@ -109,13 +108,7 @@ public final class ThroughputHarness {
         StandIns standIns = new StandIns(workdir, SandboxSettings.defaults()
                 .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
         standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
-        Map<String, String> props = standIns.bridgeProperties();
-        if (args.containsKey("db-url")) {
-            // e.g. PostgreSQL (cluster profile's database); the database must be empty before a run
-            props.put("spring.datasource.url", args.get("db-url"));
-            props.put("spring.datasource.username", args.getOrDefault("db-user", "bridge"));
-            props.put("spring.datasource.password", args.getOrDefault("db-password", "bridge"));
-        }
+        Map<String, String> props = standIns.loopProperties(concurrency, args);
         if (args.containsKey("h2-options")) {
             props.put("spring.datasource.url", props.get("spring.datasource.url") + args.get("h2-options"));
         }
@@ -124,12 +117,6 @@ public final class ThroughputHarness {
             props.put("spring.datasource.url", props.get("spring.datasource.url").replace("WRITE_DELAY=0",
                     "WRITE_DELAY=" + args.get("h2-write-delay")));
         }
-        props.put("bridge.submit.concurrency", Integer.toString(concurrency));
-        // every order is queried at least once: with no more poll threads than sends in flight the
-        // queries fall behind at the first hiccup (the month-end run's tail)
-        props.put("bridge.poll.concurrency", Integer.toString(Math.max(4, concurrency + concurrency / 2)));
-        props.put("bridge.poll.batch-size", "1000");
-        props.put("erp.callback.interval", "200");
         // --orders 1000000: the bench's files may be larger than the bridge's default limits (500,000 lines, 100 MB)
         props.put("erp.files.max-lines", Integer.toString(Math.max(500_000, orders)));
         props.put("erp.files.max-bytes", Long.toString(1L << 30));
@@ -217,7 +204,7 @@ public final class ThroughputHarness {
         // the database's own limit for the same rows, in a JVM of its own once the bridge has stopped
         double jdbcRate = scale && !"off".equals(args.get("jdbc-baseline")) ? jdbcBaseline(args, props.get("spring.datasource.url"), workdir, orders, heap)
                 : Double.NaN;
-        return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, peakHeap(gcLog), rss,
+        return new Run(name, orders, concurrency, intakeRate, submitRate, secondsToFinal, BridgeProcess.peakHeapMiB(gcLog), rss,
                 acknowledged, secondsToAck, jdbcRate, bridgeCpuPerOrder, harnessCpuPerOrder);
     }
 
@@ -295,19 +282,5 @@ public final class ThroughputHarness {
 
     private static long finalOrders(StandIns standIns) {
         return ((Number) standIns.erp.stats().get("distinctFinalOrders")).longValue();
-    }
-
-    /** The largest heap occupancy any GC saw before collecting, from the bridge's GC log. */
-    private static long peakHeap(Path gcLog) throws java.io.IOException {
-        long peak = 0;
-        if (Files.exists(gcLog)) {
-            for (String line : Files.readAllLines(gcLog, StandardCharsets.UTF_8)) {
-                Matcher m = GC.matcher(line);
-                if (m.find()) {
-                    peak = Math.max(peak, Long.parseLong(m.group(1)));
-                }
-            }
-        }
-        return peak;
     }
 }
