@@ -57,12 +57,7 @@ public class OutboxStore {
      * and the caller's transaction is not disturbed (a failed INSERT would abort it on PostgreSQL).
      */
     public void addOnce(String key, long batchId, Long orderId, ObjectNode body) {
-        Timestamp now = Timestamp.from(clock.instant());
-        jdbc.update("INSERT INTO outbox_event (id, event_key, event_type, batch_id, order_id, payload, state, attempts,"
-                + " next_attempt_at, created_at) SELECT ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ? FROM (VALUES (1)) one"
-                + " WHERE NOT EXISTS (SELECT 1 FROM outbox_event WHERE event_key = ?)",
-                body.path("eventId").asText(), key, body.path("type").asText(), batchId, orderId, body.toString(), now,
-                now, key);
+        insert(body.path("eventId").asText(), key, body.path("type").asText(), batchId, orderId, body, true);
     }
 
     /** Puts {@code value} under {@code field} as JSON when it is JSON, as a string otherwise; nothing when null. */
@@ -118,10 +113,23 @@ public class OutboxStore {
     }
 
     private void insert(String id, String key, String type, Long batchId, Long orderId, ObjectNode body) {
+        insert(id, key, type, batchId, orderId, body, false);
+    }
+
+    /** One PENDING event, due now; with {@code unlessKeyExists} nothing when an event of {@code key} exists. */
+    private void insert(String id, String key, String type, Long batchId, Long orderId, ObjectNode body,
+            boolean unlessKeyExists) {
         Timestamp now = Timestamp.from(clock.instant());
-        jdbc.update("INSERT INTO outbox_event (id, event_key, event_type, batch_id, order_id, payload, state, attempts,"
-                + " next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",
-                id, key, type, batchId, orderId, body.toString(), now, now);
+        String columns = "INSERT INTO outbox_event (id, event_key, event_type, batch_id, order_id, payload, state,"
+                + " attempts, next_attempt_at, created_at) ";
+        if (unlessKeyExists) {
+            jdbc.update(columns + "SELECT ?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ? FROM (VALUES (1)) one"
+                    + " WHERE NOT EXISTS (SELECT 1 FROM outbox_event WHERE event_key = ?)",
+                    id, key, type, batchId, orderId, body.toString(), now, now, key);
+        } else {
+            jdbc.update(columns + "VALUES (?, ?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)",
+                    id, key, type, batchId, orderId, body.toString(), now, now);
+        }
     }
 
     /**
