@@ -54,17 +54,8 @@ public final class ChaosHarness {
     private ChaosHarness() {
     }
 
-    public static void main(String[] argv) throws Exception {
-        StandIns.quietLogs();
-        int status;
-        try {
-            status = run(StandIns.parse(argv));
-        } catch (Exception | Error e) {
-            // the stand-ins' threads would keep the JVM alive
-            e.printStackTrace();
-            status = 2;
-        }
-        System.exit(status);
+    public static void main(String[] argv) {
+        StandIns.exitWith(argv, ChaosHarness::run);
     }
 
     private static int run(Map<String, String> args) throws Exception {

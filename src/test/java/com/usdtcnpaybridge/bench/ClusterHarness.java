@@ -1,6 +1,5 @@
 package com.usdtcnpaybridge.bench;
 
-import com.usdtcnpaybridge.sandbox.SandboxSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -73,11 +72,7 @@ public final class ClusterHarness {
                 throw new IllegalStateException("could not reset the database: " + args.get("reset-db"));
             }
         }
-        StandIns.deleteTree(workdir);
-        Files.createDirectories(workdir);
-        StandIns standIns = new StandIns(workdir, SandboxSettings.defaults()
-                .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
-        standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
+        StandIns standIns = StandIns.atLatency(workdir, latency);
         Map<String, String> props = standIns.loopProperties(concurrency, args);
         List<BridgeProcess> bridges = new ArrayList<>();
         for (int i = 1; i <= instanceCount; i++) {

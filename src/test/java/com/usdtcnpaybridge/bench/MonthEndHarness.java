@@ -1,7 +1,6 @@
 package com.usdtcnpaybridge.bench;
 
 import com.usdtcnpaybridge.demo.ErpCallbackReceiver;
-import com.usdtcnpaybridge.sandbox.SandboxSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -47,16 +46,8 @@ public final class MonthEndHarness {
     private MonthEndHarness() {
     }
 
-    public static void main(String[] argv) throws Exception {
-        StandIns.quietLogs();
-        int status;
-        try {
-            status = run(StandIns.parse(argv));
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            status = 2;
-        }
-        System.exit(status); // the stand-ins' pools would keep the JVM alive
+    public static void main(String[] argv) {
+        StandIns.exitWith(argv, MonthEndHarness::run);
     }
 
     private static int run(Map<String, String> args) throws Exception {
@@ -67,13 +58,7 @@ public final class MonthEndHarness {
         int warmup = Integer.parseInt(args.getOrDefault("warmup-orders", "2000"));
         Duration timeout = Duration.ofMinutes(Long.parseLong(args.getOrDefault("timeout-minutes", "30")));
         Path workdir = Path.of(args.getOrDefault("workdir", "bench/work/monthend")).toAbsolutePath();
-        StandIns.deleteTree(workdir);
-        Files.createDirectories(workdir);
-
-        // review 1 s, then in progress 1 s, then final: 已完成, or 已驳回 for a tenth of the orders
-        StandIns standIns = new StandIns(workdir, SandboxSettings.defaults()
-                .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
-        standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
+        StandIns standIns = StandIns.atLatency(workdir, latency);
         Tracker tracker = new Tracker(Map.of(WARMUP_FILE, WARMUP_PREFIX, FILE, PREFIX), Map.of(FILE, orders));
         standIns.erp.onReceived(tracker);
 

@@ -39,6 +39,42 @@ final class StandIns implements AutoCloseable {
         erp.start();
     }
 
+    /**
+     * The stand-ins of the throughput benches, in a fresh {@code workdir}: withdrawals under review
+     * 1 s, then in progress 1 s, then final (已完成, or 已驳回 for a tenth), every API call answered
+     * after {@code latencyMillis}.
+     */
+    static StandIns atLatency(Path workdir, int latencyMillis) throws IOException {
+        deleteTree(workdir);
+        Files.createDirectories(workdir);
+        StandIns standIns = new StandIns(workdir, SandboxSettings.defaults()
+                .withWithdrawTimeline(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), 0.1));
+        standIns.sandbox.configureFaults(Map.of("latencyMillis", latencyMillis));
+        return standIns;
+    }
+
+    /** What a harness runs: its exit status (0 fine, 1 the bench found a fault). */
+    @FunctionalInterface
+    interface Harness {
+        int run(Map<String, String> args) throws Exception;
+    }
+
+    /**
+     * A harness's main: quiet logs, the arguments parsed, the run's status as the exit status (2 when
+     * the harness itself failed), and an explicit exit, since the stand-ins' threads would keep the JVM alive.
+     */
+    static void exitWith(String[] argv, Harness harness) {
+        quietLogs();
+        int status;
+        try {
+            status = harness.run(parse(argv));
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 2;
+        }
+        System.exit(status);
+    }
+
     /** Properties that point a bridge at these stand-ins, with short timings. */
     Map<String, String> bridgeProperties() {
         Map<String, String> p = new LinkedHashMap<>();

@@ -46,16 +46,8 @@ public final class StartupHarness {
     private StartupHarness() {
     }
 
-    public static void main(String[] argv) throws Exception {
-        StandIns.quietLogs();
-        int status;
-        try {
-            status = run(StandIns.parse(argv));
-        } catch (Exception | Error e) {
-            e.printStackTrace(); // the stand-ins' threads would keep the JVM alive
-            status = 2;
-        }
-        System.exit(status);
+    public static void main(String[] argv) {
+        StandIns.exitWith(argv, StartupHarness::run);
     }
 
     record Start(double ready, double camel, double cpu, String springLine) {

@@ -1,6 +1,5 @@
 package com.usdtcnpaybridge.bench;
 
-import com.usdtcnpaybridge.sandbox.SandboxSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,11 +102,7 @@ public final class ThroughputHarness {
 
     private static Run run(Map<String, String> args, Path workdir, String name, int orders, int concurrency,
             int latency, String heap, boolean untilFinal) throws Exception {
-        StandIns.deleteTree(workdir);
-        Files.createDirectories(workdir);
-        StandIns standIns = new StandIns(workdir, SandboxSettings.defaults()
-                .withWithdrawTimeline(Duration.ofSeconds(1), Duration.ofSeconds(1), 0.1));
-        standIns.sandbox.configureFaults(Map.of("latencyMillis", latency));
+        StandIns standIns = StandIns.atLatency(workdir, latency);
         Map<String, String> props = standIns.loopProperties(concurrency, args);
         if (args.containsKey("h2-options")) {
             props.put("spring.datasource.url", props.get("spring.datasource.url") + args.get("h2-options"));
