@@ -155,7 +155,7 @@ public class BatchIntake {
         // CSV is checked (charset, BOM, blank) while hashing; XML and JSON readers check their own text
         String hash = read(source, in -> reader instanceof CsvBatchReader
                 ? BatchText.checkAndHash(in, formats.charset()) : sha256(in));
-        java.util.Optional<BatchStore.Batch> earlier = batches.findByContent(kind, hash);
+        java.util.Optional<BatchStore.Batch> earlier = batches.findByContent(kind, hash).filter(this::stored);
         if (earlier.isPresent() && storedFrom(earlier.get(), fileName, fileKey)) {
             return resumed(earlier.get(), writer);
         }
@@ -253,7 +253,26 @@ public class BatchIntake {
     }
 
     private void checkNotDuplicate(OrderKind kind, String hash) {
-        batches.findByContent(kind, hash).ifPresent(BatchIntake::refuseDuplicate);
+        batches.findByContent(kind, hash).filter(this::stored).ifPresent(BatchIntake::refuseDuplicate);
+    }
+
+    /**
+     * Whether a batch of the same content was stored. One that never opened is not: a crash left
+     * it (deleted now, and the file is stored afresh), or it is being stored right now, by another
+     * instance or from a file of another name, and this file waits in the inbox for a later poll:
+     * if that one fails, this one is no duplicate.
+     */
+    private boolean stored(BatchStore.Batch batch) {
+        if (!BatchStore.STORING.equals(batch.state()) && !BatchStore.ABANDONED.equals(batch.state())) {
+            return true;
+        }
+        if (batches.removeAbandoned(batch.id())) {
+            LOG.warn("Batch {} ({} {}) was left half-stored (a crash) and is deleted; nothing of it was sent."
+                    + " The file is stored afresh", batch.id(), batch.kind(), batch.fileName());
+            return false;
+        }
+        throw new IllegalStateException("the same content is being stored as batch " + batch.id() + " ("
+                + batch.fileName() + ") right now; the file stays in the inbox for a later poll");
     }
 
     private static void refuseDuplicate(BatchStore.Batch earlier) {

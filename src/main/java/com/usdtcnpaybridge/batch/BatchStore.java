@@ -20,7 +20,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Batch rows: stored with all their lines in one transaction, and finished once. */
+/** Batch rows: stored with all their lines (all or nothing, a chunk per commit), and finished once. */
 public class BatchStore {
     /**
      * What operators and the result step need to know of a batch. {@code fileKey} is the inbox
@@ -71,19 +71,39 @@ public class BatchStore {
         return ids.isEmpty() ? Optional.empty() : find(ids.get(0));
     }
 
+    /** The state of a batch whose lines are going in, chunk by chunk: none of its orders can be sent. */
+    public static final String STORING = "STORING";
+    /** The state of a batch refused half-way or left by a crashed storer, until its rows are deleted. */
+    public static final String ABANDONED = "ABANDONED";
     /**
-     * Stores the batch and every line in one transaction, as the lines come, in batched inserts:
-     * no step holds the lines (only the file's order numbers, to refuse one repeated within the
-     * file on every line after its first). Each chunk is checked against order numbers earlier
-     * batches used, and its sendable lines take their order number as the unique order key, so no
-     * later batch can take them. Rejected lines get their final event in the same transaction.
+     * How long a storer's claim on a STORING batch lasts without a chunk committed: a batch left
+     * STORING this long was left by a crash, and the next reader of the same content deletes it.
+     */
+    static final java.time.Duration STORING_LEASE = java.time.Duration.ofMinutes(2);
+    private static final int DELETE_STEP = 10_000;
+
+    /**
+     * Stores the batch and every line, as the lines come, in batched inserts, a chunk of
+     * {@value CheckedChunks#INSERT_CHUNK} lines per commit: no step holds the lines (only the file's
+     * order numbers, to refuse one repeated within the file on every line after its first), and no
+     * transaction grows with the file. Each chunk is checked against order numbers earlier batches
+     * used, and its sendable lines take their order number as the unique order key, so no later
+     * batch can take them.
+     *
+     * <p>All or nothing, still: the batch row is committed first as {@link #STORING}, and no order
+     * of a batch that is not OPEN can be claimed for sending. Each chunk's commit renews the
+     * storer's lease on the row (a conditional UPDATE: a batch taken over stops its storer). The
+     * last commit counts the lines, adds the final events of rejected lines and opens the batch.
+     * Anything thrown before that (a file refused half-way, a database error, a line whose order
+     * number another batch took meanwhile) deletes what was stored, then is thrown; a crash leaves
+     * the batch to the next reader of the same content ({@link #removeAbandoned}).
      *
      * <p>Reading, validating and checking run on a thread of their own, a few chunks ahead of the
-     * inserts (which stay on the caller's thread, in its transaction): the database is never kept
-     * waiting for the file, and the file never runs more than a few chunks ahead ({@link CheckedChunks}).
+     * inserts (which stay on the caller's thread): the database is never kept waiting for the file,
+     * and the file never runs more than a few chunks ahead ({@link CheckedChunks}).
      *
      * @param lines    hands every validated line to its argument, in input order; may throw
-     *                 {@link BatchRejectedException} to refuse the file, which rolls everything back
+     *                 {@link BatchRejectedException} to refuse the file, which deletes what was stored
      * @param tokenFor the per-order token for the platform's callback URLs
      */
     public Stored store(OrderKind kind, String fileName, String format, String contentHash, LineSource lines,
@@ -97,38 +117,118 @@ public class BatchStore {
      */
     public Stored store(OrderKind kind, String fileName, String fileKey, String format, String contentHash,
             LineSource lines, Function<String, String> tokenFor) {
-        return tx.execute(status -> {
-            Timestamp now = Timestamp.from(clock.instant());
+        Instant now = clock.instant();
+        long batchId = tx.execute(status -> {
             GeneratedKeyHolder key = new GeneratedKeyHolder();
             jdbc.update(con -> {
                 PreparedStatement ps = con.prepareStatement("INSERT INTO batch (kind, file_name, format, content_hash,"
-                        + " state, line_count, accepted_count, created_at, file_key) VALUES (?, ?, ?, ?, 'OPEN', 0, 0, ?, ?)",
-                        new String[] {"id"});
+                        + " state, line_count, accepted_count, created_at, file_key, storing_until)"
+                        + " VALUES (?, ?, ?, ?, 'STORING', 0, 0, ?, ?, ?)", new String[] {"id"});
                 ps.setString(1, kind.name());
                 ps.setString(2, fileName);
                 ps.setString(3, format);
                 ps.setString(4, contentHash);
-                ps.setTimestamp(5, now);
+                ps.setTimestamp(5, Timestamp.from(now));
                 ps.setString(6, fileKey);
+                ps.setTimestamp(7, Timestamp.from(now.plus(STORING_LEASE)));
                 return ps;
             }, key);
-            long batchId = key.getKeyAs(Number.class).longValue();
-            int lineCount = 0;
-            int accepted = 0;
-            // the recovery sweep leaves the new orders to this batch's own submission until then
-            Timestamp sweepDue = Timestamp.from(now.toInstant().plus(sweepGrace));
-            try (CheckedChunks chunks = new CheckedChunks(lines, chunk -> check(chunk, tokenFor))) {
-                for (CheckedChunks.Chunk chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
-                    orders.insertNew(batchId, kind, chunk.lines(), chunk.tokens(), now.toInstant(), sweepDue.toInstant());
-                    lineCount += chunk.lines().size();
-                    accepted += chunk.accepted();
-                }
+            return key.getKeyAs(Number.class).longValue();
+        });
+        try {
+            return storeLines(batchId, kind, fileName, now, lines, tokenFor);
+        } catch (RuntimeException | Error e) {
+            try {
+                abandon(batchId);
+            } catch (RuntimeException cleanup) {
+                // the database failed again: the batch stays, unsendable, for the next reader to delete
+                e.addSuppressed(cleanup);
             }
-            jdbc.update("UPDATE batch SET line_count = ?, accepted_count = ? WHERE id = ?", lineCount, accepted, batchId);
-            if (accepted < lineCount) {
+            throw e;
+        }
+    }
+
+    private Stored storeLines(long batchId, OrderKind kind, String fileName, Instant now, LineSource lines,
+            Function<String, String> tokenFor) {
+        int lineCount = 0;
+        int accepted = 0;
+        // the recovery sweep leaves the new orders to this batch's own submission until then
+        Instant sweepDue = now.plus(sweepGrace);
+        try (CheckedChunks chunks = new CheckedChunks(lines, chunk -> check(chunk, tokenFor))) {
+            for (CheckedChunks.Chunk chunk = chunks.next(); chunk != null; chunk = chunks.next()) {
+                CheckedChunks.Chunk checked = chunk;
+                int counted = lineCount + chunk.lines().size();
+                tx.executeWithoutResult(status -> {
+                    renewLease(batchId, counted);
+                    orders.insertNew(batchId, kind, checked.lines(), checked.tokens(), now, sweepDue);
+                });
+                lineCount = counted;
+                accepted += chunk.accepted();
+            }
+        }
+        int lineTotal = lineCount;
+        int acceptedTotal = accepted;
+        return tx.execute(status -> {
+            if (jdbc.update("UPDATE batch SET state = 'OPEN', line_count = ?, accepted_count = ?, storing_until = NULL"
+                    + " WHERE id = ? AND state = 'STORING'", lineTotal, acceptedTotal, batchId) != 1) {
+                throw new IllegalStateException("batch " + batchId + " was taken over while it was stored");
+            }
+            if (acceptedTotal < lineTotal) {
                 orders.announceInvalid(batchId, fileName);
             }
-            return new Stored(batchId, lineCount, accepted);
+            return new Stored(batchId, lineTotal, acceptedTotal);
+        });
+    }
+
+    /** The fence of each chunk: the batch is still this storer's (STORING); its lease and line count move on. */
+    private void renewLease(long batchId, int lineCount) {
+        if (jdbc.update("UPDATE batch SET storing_until = ?, line_count = ? WHERE id = ? AND state = 'STORING'",
+                Timestamp.from(clock.instant().plus(STORING_LEASE)), lineCount, batchId) != 1) {
+            throw new IllegalStateException("batch " + batchId + " was taken over while it was stored");
+        }
+    }
+
+    /** Marks a batch this storer gave up ABANDONED (still STORING only), then deletes its rows. */
+    private void abandon(long batchId) {
+        if (tx.execute(s -> jdbc.update("UPDATE batch SET state = 'ABANDONED' WHERE id = ? AND state = 'STORING'",
+                batchId)) == 1) {
+            deleteAbandoned(batchId);
+        }
+    }
+
+    /**
+     * For the reader of a file whose content is in a batch that never opened: deletes it when it
+     * is ABANDONED, or STORING with its storer's lease run out (a crash), and then returns true.
+     * False while its storer may still be at work: the caller leaves the file for a later poll.
+     * The claim is one conditional UPDATE, so a storer that is still alive stops at its next chunk.
+     */
+    public boolean removeAbandoned(long batchId) {
+        Instant now = clock.instant();
+        Integer marked = tx.execute(s -> jdbc.update("UPDATE batch SET state = 'ABANDONED' WHERE id = ?"
+                + " AND (state = 'ABANDONED' OR (state = 'STORING' AND storing_until < ?))", batchId,
+                Timestamp.from(now)));
+        if (marked == null || marked != 1) {
+            return false;
+        }
+        deleteAbandoned(batchId);
+        return true;
+    }
+
+    /**
+     * An ABANDONED batch's orders a range of line numbers per commit (a million-line file is never
+     * one delete), then the batch row. None of them can have been sent: the batch never opened.
+     */
+    private void deleteAbandoned(long batchId) {
+        Integer last = jdbc.queryForObject("SELECT MAX(line_no) FROM payment_order WHERE batch_id = ?", Integer.class,
+                batchId);
+        for (int from = 0; last != null && from < last; from += DELETE_STEP) {
+            int lo = from;
+            tx.executeWithoutResult(s -> jdbc.update("DELETE FROM payment_order WHERE batch_id = ? AND line_no > ?"
+                    + " AND line_no <= ?", batchId, lo, lo + DELETE_STEP));
+        }
+        tx.executeWithoutResult(s -> {
+            jdbc.update("DELETE FROM payment_order WHERE batch_id = ?", batchId);
+            jdbc.update("DELETE FROM batch WHERE id = ? AND state = 'ABANDONED'", batchId);
         });
     }
 

@@ -276,8 +276,10 @@ public class OrderStore {
         Timestamp now = Timestamp.from(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         int[] updated = tx.execute(status -> jdbc.batchUpdate("UPDATE payment_order SET state = 'SUBMITTING',"
                 + " attempts = attempts + 1, next_action_at = ?, not_found_answers = 0, sent_at = ?, updated_at = ?"
-                + " WHERE id = ?"
-                + " AND state = 'NEW'", ids.stream().map(id -> new Object[] {after, now, now, id}).toList()));
+                + " WHERE id = ? AND state = 'NEW'"
+                // the gate of every send: never an order of a batch still being stored (or abandoned)
+                + " AND EXISTS (SELECT 1 FROM batch b WHERE b.id = payment_order.batch_id AND b.state = 'OPEN')",
+                ids.stream().map(id -> new Object[] {after, now, now, id}).toList()));
         List<PaymentOrder> orders = findAll(CompareAndSet.won(ids, updated));
         orders.forEach(order -> metrics.orderSubmitted(order.kind().name()));
         return orders;

@@ -16,8 +16,8 @@ import org.flywaydb.core.Flyway;
  * The database's own limit for intake, the denominator of {@code intake_ratio}: the rows a
  * generated withdrawal file becomes (the same line count and column values the bridge stores) go
  * into the project's schema by plain JDBC batches, with no parsing, validation or checks: the batch
- * row, then chunks of 1,000 with {@code OrderStore.insertNew}'s INSERT, one transaction for the
- * whole file as {@code BatchStore.store} does. Runs in a JVM of its own, started by
+ * row (STORING), then chunks of 1,000 with {@code OrderStore.insertNew}'s INSERT, each in a commit
+ * of its own with the batch's lease renewed, then the batch opened, as {@code BatchStore.store} does. Runs in a JVM of its own, started by
  * {@link ThroughputHarness} with the bridge's {@code -Xmx}, after a few warm-up files (C2 compiles
  * H2's insert path only after some 10,000 rows). Prints
  * {@code jdbc-baseline: <rows> rows stored in <ms> ms = <rows/s> rows/s}.
@@ -62,25 +62,29 @@ public final class JdbcIntakeBaseline {
         }
     }
 
-    /** One file's rows in one transaction; returns the milliseconds from the batch row to the commit. */
+    /** One file's rows, a chunk per commit; returns the milliseconds from the batch row to the last commit. */
     private static long store(Connection con, String prefix, int rows) throws Exception {
         long started = System.nanoTime();
         Timestamp now = Timestamp.from(Instant.now());
         long batchId;
         try (PreparedStatement ps = con.prepareStatement("INSERT INTO batch (kind, file_name, format, content_hash,"
-                + " state, line_count, accepted_count, created_at, file_key) VALUES ('WITHDRAWAL', ?, 'csv', ?, 'OPEN',"
-                + " 0, 0, ?, NULL)", new String[] {"id"})) {
+                + " state, line_count, accepted_count, created_at, file_key, storing_until) VALUES ('WITHDRAWAL', ?, 'csv', ?,"
+                + " 'STORING', 0, 0, ?, NULL, ?)", new String[] {"id"})) {
             ps.setString(1, prefix + ".csv");
             ps.setString(2, HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest((prefix + now).getBytes(java.nio.charset.StandardCharsets.UTF_8))));
             ps.setTimestamp(3, now);
+            ps.setTimestamp(4, now);
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
                 batchId = keys.getLong(1);
             }
         }
-        try (PreparedStatement ps = con.prepareStatement(INSERT)) {
+        con.commit();
+        try (PreparedStatement ps = con.prepareStatement(INSERT);
+                PreparedStatement lease = con.prepareStatement("UPDATE batch SET storing_until = ?, line_count = ?"
+                        + " WHERE id = ? AND state = 'STORING'")) {
             for (int i = 1; i <= rows; i++) {
                 StandIns.Withdrawal w = StandIns.withdrawal(prefix, i);
                 ps.setLong(1, batchId);
@@ -107,13 +111,18 @@ public final class JdbcIntakeBaseline {
                 ps.setTimestamp(17, now);
                 ps.addBatch();
                 if (i % CHUNK == 0 || i == rows) {
+                    lease.setTimestamp(1, now);
+                    lease.setInt(2, i);
+                    lease.setLong(3, batchId);
+                    lease.executeUpdate();
                     ps.executeBatch();
+                    con.commit();
                 }
             }
         }
         try (Statement st = con.createStatement()) {
-            st.executeUpdate("UPDATE batch SET line_count = " + rows + ", accepted_count = " + rows + " WHERE id = "
-                    + batchId);
+            st.executeUpdate("UPDATE batch SET state = 'OPEN', storing_until = NULL, line_count = " + rows
+                    + ", accepted_count = " + rows + " WHERE id = " + batchId);
         }
         con.commit();
         return (System.nanoTime() - started) / 1_000_000;
