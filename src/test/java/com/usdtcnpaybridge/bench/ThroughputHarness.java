@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * flight, against the same with C = 1. Run by {@code bench/throughput}.
  *
  * <p>Arguments: {@code --jar --project --workdir [--orders 200000] [--latency-ms 50]
- * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300] [--warmup-orders 2000]
+ * [--concurrency 16] [--heap 256m] [--loop-orders 5000] [--baseline-orders 300] [--warmup-orders 10000]
  * [--scale-warmup-orders 20000]
  * [--only scale|loop] [--format csv|xml|json] [--jvm "<options for the bridge's JVM>"] [--db-url ...]
  * [--h2-options ...] [--jdbc-baseline off] [--jdbc-warmup-files 3]}. The bench's files may exceed the bridge's
@@ -131,7 +131,7 @@ public final class ThroughputHarness {
         // The scale run warms intake longer: C2 compiles H2's insert path only after some 10,000 rows.
         boolean scale = !untilFinal;
         int warmup = scale ? Integer.parseInt(args.getOrDefault("scale-warmup-orders", "20000"))
-                : Math.min(Integer.parseInt(args.getOrDefault("warmup-orders", "2000")),
+                : Math.min(Integer.parseInt(args.getOrDefault("warmup-orders", "10000")),
                         concurrency == 1 ? orders : Integer.MAX_VALUE);
         if (warmup > 0) {
             // a fresh JVM runs interpreted code at first: a batch through the whole loop first, so
