@@ -18,7 +18,7 @@ import java.util.Map;
  * Run by {@code bench/cluster}.
  *
  * <p>Arguments: {@code --jar --project --workdir --db-url --db-user --db-password [--files 4]
- * [--orders-per-file 2500] [--concurrency 16] [--latency-ms 50] [--warmup-orders 2000] [--heap 256m]
+ * [--orders-per-file 2500] [--concurrency 16] [--latency-ms 50] [--warmup-orders 10000] [--heap 256m]
  * [--reset-db "<command>"]}.
  */
 public final class ClusterHarness {
@@ -64,7 +64,7 @@ public final class ClusterHarness {
         int perFile = Integer.parseInt(args.getOrDefault("orders-per-file", "2500"));
         int concurrency = Integer.parseInt(args.getOrDefault("concurrency", "16"));
         int latency = Integer.parseInt(args.getOrDefault("latency-ms", "50"));
-        int warmup = Integer.parseInt(args.getOrDefault("warmup-orders", "2000"));
+        int warmup = Integer.parseInt(args.getOrDefault("warmup-orders", "10000"));
         if (args.containsKey("reset-db")) {
             // every run starts on an empty database
             Process reset = new ProcessBuilder("bash", "-c", args.get("reset-db")).inheritIO().start();
