@@ -50,6 +50,8 @@ class IntakeRouteTest {
     static Path sftpRoot;
     /** How often the advised store step of charge-intake has thrown its database error. */
     static final AtomicInteger databaseErrors = new AtomicInteger();
+    /** The size of the poll each file named share-* came in (Camel's CamelBatchSize). */
+    static final java.util.Queue<Integer> sharePollSizes = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
@@ -78,6 +80,9 @@ class IntakeRouteTest {
             // The database connection is lost for the first call on a file named lost-*: before the store step
             AdviceWith.adviceWith(camel, "charge-intake", route -> {
                 route.weaveById("store-batch").before().process(e -> {
+                    if (e.getIn().getHeader("CamelFileNameOnly", String.class).startsWith("share-")) {
+                        sharePollSizes.add(e.getProperty(org.apache.camel.Exchange.BATCH_SIZE, Integer.class));
+                    }
                     if (e.getIn().getHeader("CamelFileNameOnly", String.class).startsWith("lost-")
                             && databaseErrors.getAndIncrement() == 0) {
                         throw new CannotGetJdbcConnectionException("connection lost (test)");
@@ -138,6 +143,29 @@ class IntakeRouteTest {
         await().atMost(WAIT).until(() -> sandbox.submissionCount("RT-L-1") == 1);
         BridgeTestSupport.awaitOutboxFile(sftpRoot.resolve("outbox"), "lost-route.result.csv", WAIT);
         assertThat(sandbox.submissionCount("RT-L-1")).isEqualTo(1);
+    }
+
+    @Test
+    void filesDroppedTogetherAreTakenOnePerPollBackToBackSoThatInstancesShareThem() throws Exception {
+        Path inbox = sftpRoot.resolve("inbox/charges");
+        Files.createDirectories(inbox);
+        List<Path> parts = new java.util.ArrayList<>();
+        for (int f = 1; f <= 3; f++) {
+            Path part = inbox.resolve(".share-" + f + ".csv.part");
+            Files.writeString(part, "orderNo,amount\nRT-S" + f + "-1,100\n");
+            parts.add(part);
+        }
+        // all three appear at once: one look at the inbox lists them together
+        for (Path part : parts) {
+            Files.move(part, inbox.resolve(part.getFileName().toString().substring(1).replace(".part", "")),
+                    StandardCopyOption.ATOMIC_MOVE);
+        }
+        await().atMost(WAIT).until(() -> fileNames(inbox.resolve(".done")).stream()
+                .filter(f -> f.startsWith("share-")).count() == 3);
+        // each poll took one file: another instance's poll would have taken the next
+        assertThat(sharePollSizes).containsExactly(1, 1, 1);
+        assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM batch WHERE file_name LIKE 'share-%'",
+                Integer.class)).isEqualTo(3);
     }
 
     @Test
