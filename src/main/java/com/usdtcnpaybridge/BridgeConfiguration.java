@@ -208,8 +208,10 @@ public class BridgeConfiguration {
     @Bean
     FileClaims fileClaims(DataSource dataSource, Clock clock,
             @Value("${bridge.intake.claim-max-age:60s}") java.time.Duration maxAge,
-            @Value("${bridge.intake.claim-keep-alive:10s}") java.time.Duration keepAlive) {
-        return new FileClaims(dataSource, clock, maxAge, keepAlive);
+            @Value("${bridge.intake.claim-keep-alive:10s}") java.time.Duration keepAlive,
+            @Value("${erp.sftp.poll-delay:2000}") long pollDelayMillis) {
+        return new FileClaims(dataSource, clock, maxAge, keepAlive)
+                .restAfterFailure(java.time.Duration.ofMillis(pollDelayMillis));
     }
 
     /**

@@ -22,6 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /** Batch rows: stored with all their lines (all or nothing, a chunk per commit), and finished once. */
 public class BatchStore {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BatchStore.class);
     /**
      * What operators and the result step need to know of a batch. {@code fileKey} is the inbox
      * file's idempotent key it was stored from (null when stored without one).
@@ -215,6 +216,26 @@ public class BatchStore {
     }
 
     /**
+     * Deletes every batch that never opened and never will: ABANDONED (refused half-way, its
+     * deletion failed), or STORING with its storer's lease run out (a crash mid-file). Returns how
+     * many went. Without this, a leftover whose file is never read again would keep its order
+     * numbers from a corrected file for good.
+     */
+    public int removeAbandonedBatches() {
+        List<Long> ids = jdbc.queryForList("SELECT id FROM batch WHERE state = 'ABANDONED'"
+                + " OR (state = 'STORING' AND storing_until < ?)", Long.class, Timestamp.from(clock.instant()));
+        int removed = 0;
+        for (long id : ids) {
+            if (removeAbandoned(id)) {
+                LOG.warn("Batch {} never opened (refused half-way, or its storer stopped mid-file) and is deleted;"
+                        + " nothing of it was sent", id);
+                removed++;
+            }
+        }
+        return removed;
+    }
+
+    /**
      * An ABANDONED batch's orders a range of line numbers per commit (a million-line file is never
      * one delete), then the batch row. None of them can have been sent: the batch never opened.
      */
@@ -234,8 +255,17 @@ public class BatchStore {
 
     /** Refuses the lines whose orderNo an earlier batch used, and draws the tokens of those that may be sent. */
     private CheckedChunks.Chunk check(List<OrderLine> chunk, Function<String, String> tokenFor) {
-        Set<String> used = new HashSet<>(orders.existingOrderNos(chunk.stream().filter(OrderLine::accepted)
-                .map(OrderLine::orderNo).toList()));
+        Map<String, String> taken = orders.existingOrderNoBatches(chunk.stream().filter(OrderLine::accepted)
+                .map(OrderLine::orderNo).toList());
+        for (Map.Entry<String, String> t : taken.entrySet()) {
+            if (STORING.equals(t.getValue()) || ABANDONED.equals(t.getValue())) {
+                // that batch may yet be deleted (refused half-way): rejecting the line now could refuse a
+                // payout nobody ever sends. The file waits in the inbox until that batch opens or goes
+                throw new IllegalStateException("orderNo " + t.getKey() + " is in a batch that is still being"
+                        + " stored; the file stays in the inbox for a later poll");
+            }
+        }
+        Set<String> used = taken.keySet();
         List<OrderLine> lines = chunk.stream()
                 .map(l -> l.accepted() && used.contains(l.orderNo()) ? l.reject("orderNo already used by an earlier batch") : l)
                 .toList();

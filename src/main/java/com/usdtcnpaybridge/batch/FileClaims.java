@@ -80,6 +80,13 @@ public class FileClaims implements IdempotentRepository {
     private final Map<String, Claim> held = new ConcurrentHashMap<>();
     /** The claims taken by the poll under way on this thread (see {@link Polls}). */
     private final ThreadLocal<Set<String>> pollClaims = new ThreadLocal<>();
+    /**
+     * Files whose exchange failed on this instance, and until when this instance leaves them alone:
+     * the intake polls take one file and look again at once (greedy), so without a rest a file that
+     * keeps failing would be downloaded again and again, ahead of every other file of its inbox.
+     */
+    private final Map<String, java.time.Instant> resting = new ConcurrentHashMap<>();
+    private volatile Duration restAfterFailure = Duration.ZERO;
     private volatile String insert;
 
     /** One claim this instance holds; guarded by itself. */
@@ -121,9 +128,29 @@ public class FileClaims implements IdempotentRepository {
         return PROCESSOR;
     }
 
-    /** Claims {@code key} for this instance: true when it was free or orphaned, false when another holds it. */
+    /**
+     * How long this instance leaves a file whose exchange failed before it takes it again
+     * ({@code erp.sftp.poll-delay}: as often as a poll looked at it before polls took one file each).
+     * Another instance may take it meanwhile.
+     */
+    public FileClaims restAfterFailure(Duration rest) {
+        this.restAfterFailure = rest;
+        return this;
+    }
+
+    /**
+     * Claims {@code key} for this instance: true when it was free or orphaned, false when another
+     * holds it, or when it failed here and rests ({@link #restAfterFailure}).
+     */
     @Override
     public boolean add(String key) {
+        java.time.Instant restsUntil = resting.get(key);
+        if (restsUntil != null) {
+            if (clock.instant().isBefore(restsUntil)) {
+                return false;
+            }
+            resting.remove(key, restsUntil);
+        }
         Timestamp at = now();
         boolean won = insert(key, at) || takeOver(key, at);
         if (won) {
@@ -143,9 +170,18 @@ public class FileClaims implements IdempotentRepository {
         return n != null && n > 0;
     }
 
-    /** Releases this instance's claim of {@code key} (the file was not processed): another may take it. */
+    /**
+     * Releases this instance's claim of {@code key}: its exchange failed (Camel removes the key on
+     * rollback), so the file stays in the inbox. Another instance may take it at once; this one
+     * leaves it for {@link #restAfterFailure}.
+     */
     @Override
     public boolean remove(String key) {
+        if (!restAfterFailure.isZero()) {
+            java.time.Instant now = clock.instant();
+            resting.values().removeIf(until -> !now.isBefore(until));
+            resting.put(key, now.plus(restAfterFailure));
+        }
         Claim claim = held.remove(key);
         return claim != null && release(key, claim);
     }

@@ -200,14 +200,21 @@ public class OrderStore {
     }
 
     /** Which of these order numbers an earlier batch already used (unique order key lookups). */
-    public List<String> existingOrderNos(Collection<String> orderNos) {
-        List<String> found = new ArrayList<>();
+    /**
+     * The order numbers of {@code orderNos} a stored order already took as its key, each with its
+     * batch's state ({@code OPEN}, {@code FINISHED}, or {@code STORING}/{@code ABANDONED} for a batch
+     * that never opened and may yet be deleted).
+     */
+    public java.util.Map<String, String> existingOrderNoBatches(Collection<String> orderNos) {
+        java.util.Map<String, String> found = new java.util.HashMap<>();
         List<String> all = List.copyOf(orderNos);
         for (int i = 0; i < all.size(); i += 500) {
             List<String> chunk = all.subList(i, Math.min(all.size(), i + 500));
             String marks = chunk.stream().map(x -> "?").collect(Collectors.joining(","));
-            found.addAll(jdbc.queryForList("SELECT order_key FROM payment_order WHERE order_key IN (" + marks + ")",
-                    String.class, chunk.toArray()));
+            jdbc.query("SELECT o.order_key, b.state FROM payment_order o JOIN batch b ON b.id = o.batch_id"
+                    + " WHERE o.order_key IN (" + marks + ")", rs -> {
+                        found.put(rs.getString(1), rs.getString(2));
+                    }, chunk.toArray());
         }
         return found;
     }
@@ -218,7 +225,10 @@ public class OrderStore {
      * instead of sorting every due order: a freshly stored 200,000-line batch is all due NEW.
      */
     public List<Long> due(OrderState state, int limit) {
+        // orders of a batch still being stored (or left so) are never due: they cannot be claimed, and
+        // a leftover's orders would otherwise fill every look with the oldest due times
         return jdbc.queryForList("SELECT id FROM payment_order WHERE state = ? AND next_action_at <= ?"
+                + " AND EXISTS (SELECT 1 FROM batch b WHERE b.id = payment_order.batch_id AND b.state = 'OPEN')"
                 + " ORDER BY state, next_action_at FETCH FIRST " + limit + " ROWS ONLY", Long.class, state.name(),
                 Timestamp.from(clock.instant()));
     }

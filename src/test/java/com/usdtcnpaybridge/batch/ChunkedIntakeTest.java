@@ -120,6 +120,8 @@ class ChunkedIntakeTest {
         assertThat(db.jdbc.queryForObject("SELECT state FROM batch", String.class)).isEqualTo("STORING");
         assertThat(count("SELECT line_count FROM batch")).isEqualTo(2000);
 
+        // not due for the recovery sweep either, though their first send is due now
+        assertThat(db.orders.due(com.usdtcnpaybridge.order.OrderState.NEW, 500)).isEmpty();
         assertThat(db.orders.claimAll(committed, clock.instant().plusSeconds(30))).isEmpty();
         assertThat(count("SELECT COUNT(*) FROM payment_order WHERE state = 'NEW'")).isEqualTo(2000);
 
@@ -127,7 +129,35 @@ class ChunkedIntakeTest {
         BatchStore.Stored stored = storing.get(30, TimeUnit.SECONDS);
         assertThat(stored.lineCount()).isEqualTo(2500);
         assertThat(db.batches.find(stored.batchId()).orElseThrow().state()).isEqualTo("OPEN");
+        assertThat(db.orders.due(com.usdtcnpaybridge.order.OrderState.NEW, 5000)).hasSize(2500);
         assertThat(db.orders.claimAll(committed, clock.instant().plusSeconds(30))).containsExactlyElementsOf(committed);
+    }
+
+    @Test
+    void anOrderNumberHeldByABatchThatNeverOpenedIsNeitherRejectedNorTakenUntilThatBatchGoes() {
+        // a crashed storer's batch holds CH-O1; its lease still runs
+        db.jdbc.update("INSERT INTO batch (id, kind, file_name, format, content_hash, state, line_count, accepted_count,"
+                + " created_at, storing_until) VALUES (901, 'CHARGE', 'first.csv', 'csv', 'other-content', 'STORING', 1000,"
+                + " 0, ?, ?)", Timestamp.from(clock.instant()), Timestamp.from(clock.instant().plus(BatchStore.STORING_LEASE)));
+        db.jdbc.update("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, state, next_action_at,"
+                + " created_at, updated_at) VALUES (901, 1, 'CHARGE', 'CH-O1', 'CH-O1', 'NEW', ?, ?, ?)",
+                Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), Timestamp.from(clock.instant()));
+        byte[] corrected = "orderNo,amount\nCH-O1,100\nCH-O2,200\n".getBytes(StandardCharsets.UTF_8);
+
+        // that batch may yet be deleted: the corrected file waits in the inbox, its line not refused
+        assertThatThrownBy(() -> intake(10_000).intake(corrected, "corrected.csv", "CHARGE"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("orderNo CH-O1 is in a batch that is"
+                        + " still being stored");
+        assertThat(count("SELECT COUNT(*) FROM batch")).isEqualTo(1);
+        assertThat(db.batches.removeAbandonedBatches()).isZero();
+
+        // the lease runs out: the recovery sweep's first step deletes the leftover, and the file goes in whole
+        clock.advance(BatchStore.STORING_LEASE.plusSeconds(1));
+        assertThat(db.batches.removeAbandonedBatches()).isEqualTo(1);
+        IntakeResult stored = intake(10_000).intake(corrected, "corrected.csv", "CHARGE");
+        assertThat(stored.accepted()).isEqualTo(2);
+        assertThat(db.jdbc.queryForList("SELECT order_no || ' ' || state FROM payment_order ORDER BY line_no",
+                String.class)).containsExactly("CH-O1 NEW", "CH-O2 NEW");
     }
 
     @Test

@@ -235,6 +235,31 @@ class FileClaimsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2"})
+    void aFileWhoseExchangeFailedRestsOnItsInstanceWhileAnotherMayTakeItAtOnce(String database) throws Exception {
+        String url = url(database);
+        com.usdtcnpaybridge.MutableClock clock = new com.usdtcnpaybridge.MutableClock(Instant.now());
+        FileClaims a = new FileClaims(pool(url), clock, MAX_AGE, KEEP_ALIVE).restAfterFailure(Duration.ofSeconds(2));
+        open.add(a::close);
+        FileClaims b = new FileClaims(pool(url), clock, MAX_AGE, KEEP_ALIVE).restAfterFailure(Duration.ofSeconds(2));
+        open.add(b::close);
+        assertThat(a.add("charges/failing.csv-1-1")).isTrue();
+        // its exchange failed (Camel removes the key on rollback): a's next greedy look leaves it alone
+        a.remove("charges/failing.csv-1-1");
+        assertThat(keys()).doesNotContain("charges/failing.csv-1-1");
+        assertThat(a.add("charges/failing.csv-1-1")).isFalse();
+        assertThat(keys()).doesNotContain("charges/failing.csv-1-1");
+        // the other instance may take it at once; released again, a takes it once the rest is over
+        assertThat(b.add("charges/failing.csv-1-1")).isTrue();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(a.add("charges/failing.csv-1-1")).isFalse();
+        b.remove("charges/failing.csv-1-1");
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(a.add("charges/failing.csv-1-1")).isTrue();
+        assertThat(b.add("charges/failing.csv-1-1")).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2"})
     void aPollThatEndsReleasesTheClaimsOfFilesItDidNotProcess(String database) throws Exception {
         String url = url(database);
         FileClaims a = (FileClaims) instance(pool(url));
