@@ -263,7 +263,7 @@ public class BatchIntake {
      * if that one fails, this one is no duplicate.
      */
     private boolean stored(BatchStore.Batch batch) {
-        if (!BatchStore.STORING.equals(batch.state()) && !BatchStore.ABANDONED.equals(batch.state())) {
+        if (!BatchStore.neverOpened(batch.state())) {
             return true;
         }
         if (batches.removeAbandoned(batch.id())) {

@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +75,11 @@ public class BatchStore {
     public static final String STORING = "STORING";
     /** The state of a batch refused half-way or left by a crashed storer, until its rows are deleted. */
     public static final String ABANDONED = "ABANDONED";
+    /** Whether a batch in {@code state} never opened: STORING or ABANDONED, none of its orders sendable. */
+    public static boolean neverOpened(String state) {
+        return STORING.equals(state) || ABANDONED.equals(state);
+    }
+
     /**
      * How long a storer's claim on a STORING batch lasts without a chunk committed: a batch left
      * STORING this long was left by a crash, and the next reader of the same content deletes it.
@@ -258,7 +262,7 @@ public class BatchStore {
         Map<String, String> taken = orders.existingOrderNoBatches(chunk.stream().filter(OrderLine::accepted)
                 .map(OrderLine::orderNo).toList());
         for (Map.Entry<String, String> t : taken.entrySet()) {
-            if (STORING.equals(t.getValue()) || ABANDONED.equals(t.getValue())) {
+            if (neverOpened(t.getValue())) {
                 // that batch may yet be deleted (refused half-way): rejecting the line now could refuse a
                 // payout nobody ever sends. The file waits in the inbox until that batch opens or goes
                 throw new IllegalStateException("orderNo " + t.getKey() + " is in a batch that is still being"

@@ -199,7 +199,14 @@ public class OrderStore {
         };
     }
 
-    /** Which of these order numbers an earlier batch already used (unique order key lookups). */
+    /**
+     * The condition on a payment_order row that its batch is OPEN: the gate of every send (the claim)
+     * and of the recovery sweep's look. An order of a batch still being stored, or abandoned, may yet
+     * be deleted and is never sent.
+     */
+    static final String OF_AN_OPEN_BATCH =
+            " AND EXISTS (SELECT 1 FROM batch b WHERE b.id = payment_order.batch_id AND b.state = 'OPEN')";
+
     /**
      * The order numbers of {@code orderNos} a stored order already took as its key, each with its
      * batch's state ({@code OPEN}, {@code FINISHED}, or {@code STORING}/{@code ABANDONED} for a batch
@@ -228,9 +235,8 @@ public class OrderStore {
         // orders of a batch still being stored (or left so) are never due: they cannot be claimed, and
         // a leftover's orders would otherwise fill every look with the oldest due times
         return jdbc.queryForList("SELECT id FROM payment_order WHERE state = ? AND next_action_at <= ?"
-                + " AND EXISTS (SELECT 1 FROM batch b WHERE b.id = payment_order.batch_id AND b.state = 'OPEN')"
-                + " ORDER BY state, next_action_at FETCH FIRST " + limit + " ROWS ONLY", Long.class, state.name(),
-                Timestamp.from(clock.instant()));
+                + OF_AN_OPEN_BATCH + " ORDER BY state, next_action_at FETCH FIRST " + limit + " ROWS ONLY", Long.class,
+                state.name(), Timestamp.from(clock.instant()));
     }
 
     /**
@@ -286,9 +292,7 @@ public class OrderStore {
         Timestamp now = Timestamp.from(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
         int[] updated = tx.execute(status -> jdbc.batchUpdate("UPDATE payment_order SET state = 'SUBMITTING',"
                 + " attempts = attempts + 1, next_action_at = ?, not_found_answers = 0, sent_at = ?, updated_at = ?"
-                + " WHERE id = ? AND state = 'NEW'"
-                // the gate of every send: never an order of a batch still being stored (or abandoned)
-                + " AND EXISTS (SELECT 1 FROM batch b WHERE b.id = payment_order.batch_id AND b.state = 'OPEN')",
+                + " WHERE id = ? AND state = 'NEW'" + OF_AN_OPEN_BATCH,
                 ids.stream().map(id -> new Object[] {after, now, now, id}).toList()));
         List<PaymentOrder> orders = findAll(CompareAndSet.won(ids, updated));
         orders.forEach(order -> metrics.orderSubmitted(order.kind().name()));

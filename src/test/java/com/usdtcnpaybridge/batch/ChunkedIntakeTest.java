@@ -50,6 +50,20 @@ class ChunkedIntakeTest {
         return db.jdbc.queryForObject(sql, Integer.class, args);
     }
 
+    /**
+     * What a storer killed after its first chunk leaves: a charge batch STORING with its lease still
+     * running (1,000 lines counted), and its first line's order NEW.
+     */
+    void crashedStorerLeft(long batchId, String fileName, String contentHash, String orderNo) {
+        Timestamp now = Timestamp.from(clock.instant());
+        db.jdbc.update("INSERT INTO batch (id, kind, file_name, format, content_hash, state, line_count, accepted_count,"
+                + " created_at, storing_until) VALUES (?, 'CHARGE', ?, 'csv', ?, 'STORING', 1000, 0, ?, ?)", batchId,
+                fileName, contentHash, now, Timestamp.from(clock.instant().plus(BatchStore.STORING_LEASE)));
+        db.jdbc.update("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, state, next_action_at,"
+                + " created_at, updated_at) VALUES (?, 1, 'CHARGE', ?, ?, 'NEW', ?, ?, ?)", batchId, orderNo, orderNo,
+                now, now, now);
+    }
+
     @Test
     void aFileRefusedAfterChunksWereCommittedLeavesNoBatchAndNoOrder() {
         // 2,500 lines pass, the 2,501st is over the limit: two chunks were committed by then
@@ -136,12 +150,7 @@ class ChunkedIntakeTest {
     @Test
     void anOrderNumberHeldByABatchThatNeverOpenedIsNeitherRejectedNorTakenUntilThatBatchGoes() {
         // a crashed storer's batch holds CH-O1; its lease still runs
-        db.jdbc.update("INSERT INTO batch (id, kind, file_name, format, content_hash, state, line_count, accepted_count,"
-                + " created_at, storing_until) VALUES (901, 'CHARGE', 'first.csv', 'csv', 'other-content', 'STORING', 1000,"
-                + " 0, ?, ?)", Timestamp.from(clock.instant()), Timestamp.from(clock.instant().plus(BatchStore.STORING_LEASE)));
-        db.jdbc.update("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, state, next_action_at,"
-                + " created_at, updated_at) VALUES (901, 1, 'CHARGE', 'CH-O1', 'CH-O1', 'NEW', ?, ?, ?)",
-                Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), Timestamp.from(clock.instant()));
+        crashedStorerLeft(901, "first.csv", "other-content", "CH-O1");
         byte[] corrected = "orderNo,amount\nCH-O1,100\nCH-O2,200\n".getBytes(StandardCharsets.UTF_8);
 
         // that batch may yet be deleted: the corrected file waits in the inbox, its line not refused
@@ -185,12 +194,7 @@ class ChunkedIntakeTest {
         byte[] file = csv("CH-C", 1500).getBytes(StandardCharsets.UTF_8);
         String hash = BatchIntake.sha256(new java.io.ByteArrayInputStream(file));
         // what a storer killed after its first chunk leaves: the batch STORING, its lease still running
-        db.jdbc.update("INSERT INTO batch (id, kind, file_name, format, content_hash, state, line_count, accepted_count,"
-                + " created_at, storing_until) VALUES (900, 'CHARGE', 'crash.csv', 'csv', ?, 'STORING', 1000, 0, ?, ?)",
-                hash, Timestamp.from(clock.instant()), Timestamp.from(clock.instant().plus(BatchStore.STORING_LEASE)));
-        db.jdbc.update("INSERT INTO payment_order (batch_id, line_no, kind, order_no, order_key, state, next_action_at,"
-                + " created_at, updated_at) VALUES (900, 1, 'CHARGE', 'CH-C1', 'CH-C1', 'NEW', ?, ?, ?)",
-                Timestamp.from(clock.instant()), Timestamp.from(clock.instant()), Timestamp.from(clock.instant()));
+        crashedStorerLeft(900, "crash.csv", hash, "CH-C1");
 
         // while the lease runs, the storer may be alive: the file waits in the inbox, nothing changes
         assertThatThrownBy(() -> intake(10_000).intake(file, "crash.csv", "CHARGE"))
