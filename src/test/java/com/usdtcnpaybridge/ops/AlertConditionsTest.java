@@ -47,6 +47,9 @@ class AlertConditionsTest extends MonitoringContext {
         erp.failNext(1_000_000); // for the next test: every notification of this batch ends DEAD
         sandbox.faults().refuse(Duration.ofSeconds(120)); // connection refused: nothing is sent, orders stay NEW
         try {
+            // connections already open are answered for up to a second more: an intake faster than that
+            // sent the batch through them before the refusal held, and no send ever failed
+            await().atMost(Duration.ofSeconds(10)).until(() -> !sandbox.listening());
             BridgeTestSupport.drop(sftpRoot.resolve("inbox/withdrawals"), "outage-payouts.csv",
                     withdrawals("OUT-W", 3));
             await().atMost(WAIT).untilAsserted(() -> {

@@ -113,6 +113,17 @@ public final class UsdtcnpaySandbox implements AutoCloseable {
     }
 
     /**
+     * Whether the sandbox listens for connections: false from the moment a refusal window has closed
+     * the listener and every connection that was open (which get at most a second to finish what they
+     * were doing: until then, requests on them are still answered).
+     */
+    public boolean listening() {
+        synchronized (lifecycle) {
+            return server != null;
+        }
+    }
+
+    /**
      * Closes the listener while a refusal window is open (connections are refused; exchanges under
      * way get a second to finish, then their connections are closed) and listens again on the same
      * port once it is over. Runs on the listener-control thread, never on a worker.
