@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.camel.cli.connector.DefaultCliConnectorFactory;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.CliConnectorFactory;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
@@ -32,6 +35,19 @@ public final class BridgeTestSupport {
     public static final String OPS_PASSWORD = "test-ops-password";
 
     private BridgeTestSupport() {
+    }
+
+    /**
+     * A plain Camel for tests that build their own routes, without the Camel CLI connector: Camel
+     * starts it whenever its jar is on the class path (the bridge's is off by configuration), and
+     * it writes status files under ~/.camel and registers consoles from a thread of its own.
+     */
+    public static DefaultCamelContext camelContext() {
+        DefaultCamelContext camel = new DefaultCamelContext();
+        DefaultCliConnectorFactory off = new DefaultCliConnectorFactory();
+        off.setEnabled(false);
+        camel.getCamelContextExtension().addContextPlugin(CliConnectorFactory.class, off);
+        return camel;
     }
 
     public static int freePort() {

@@ -36,6 +36,22 @@ public class OpsConfiguration {
         return off;
     }
 
+    /**
+     * {@code camel.cli.enabled=true}: Camel's connector, started once Camel runs (see the class). It
+     * takes the place of the starter's factory, which steps aside for a bean of the same type.
+     */
+    @Bean
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "camel.cli.enabled", havingValue = "true")
+    org.apache.camel.spi.CliConnectorFactory cliConnectorOnceCamelRuns(org.springframework.context.ApplicationContext context) {
+        CliConnectorOnceCamelRuns on = new CliConnectorOnceCamelRuns(
+                (org.springframework.context.support.AbstractApplicationContext) context);
+        on.setEnabled(true);
+        on.setRuntime("Spring Boot");
+        on.setRuntimeVersion(org.springframework.boot.SpringBootVersion.getVersion());
+        on.setRuntimeStartClass(com.usdtcnpaybridge.BridgeApplication.class.getName());
+        return on;
+    }
+
     @Bean
     OpsStore opsStore(JdbcTemplate jdbc, Clock clock) {
         return new OpsStore(jdbc, clock);

@@ -1,5 +1,6 @@
 package com.usdtcnpaybridge.cluster;
 
+import com.usdtcnpaybridge.BridgeTestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,7 +38,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.file.FileEndpoint;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.spi.PollingConsumerPollStrategy;
 import org.junit.jupiter.api.AfterEach;
@@ -376,7 +376,7 @@ class FileClaimsTest {
     private void consumer(String name, Path inbox, IdempotentRepository claims, PollingConsumerPollStrategy strategy,
             AtomicBoolean paired, CyclicBarrier together, Map<String, AtomicInteger> taken, AtomicInteger wonInPoll)
             throws Exception {
-        CamelContext camel = new DefaultCamelContext();
+        CamelContext camel = BridgeTestSupport.camelContext();
         camel.getCamelContextExtension().setName(name);
         open.add(camel);
         FileEndpoint files = camel.getEndpoint("file:" + inbox + "?delay=20&initialDelay=0&move=.done"

@@ -10,6 +10,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import com.usdtcnpaybridge.ops.CliConnectorOnceCamelRuns;
+import com.usdtcnpaybridge.ops.ThreadSafeDevConsoleRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.console.DevConsoleRegistry;
+import org.apache.camel.spi.CliConnector;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -46,6 +51,18 @@ class DemoProfileTest {
 
     @Autowired
     ErpCallbackReceiver erp;
+
+    @Autowired
+    CamelContext camel;
+
+    /** The demo runs the Camel CLI connector, which uses the console registry from its own thread. */
+    @Test
+    void theCliConnectorStartsOnceCamelRunsAndUsesTheThreadSafeConsoleRegistry() {
+        assertThat(camel.hasService(CliConnector.class)).isInstanceOf(CliConnectorOnceCamelRuns.Connector.class);
+        DevConsoleRegistry registry = DevConsoleRegistry.get(camel);
+        assertThat(registry).isInstanceOf(ThreadSafeDevConsoleRegistry.class);
+        assertThat(registry.getConsole("usdtcnpay")).isPresent();
+    }
 
     @Test
     void everySampleEndsAsAResultFileAndTheErpHearsOfEachBatch() throws Exception {

@@ -1,6 +1,7 @@
 package com.usdtcnpaybridge.order;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.usdtcnpaybridge.BridgeTestSupport;
 import com.usdtcnpaybridge.metrics.BridgeMetrics;
 import com.usdtcnpaybridge.platform.PlatformAnswers;
 import com.usdtcnpaybridge.platform.PlatformBreaker;
@@ -65,7 +66,7 @@ public final class PlatformRoutes implements AutoCloseable {
             SubmitProperties.Breaker b = props.submit().breaker();
             breaker = new PlatformBreaker(b.failuresToOpen(), b.openFor(), b.probes(), clock);
 
-            DefaultCamelContext ctx = new DefaultCamelContext();
+            DefaultCamelContext ctx = BridgeTestSupport.camelContext();
             ctx.setStreamCaching(false); // as camel.main.stream-caching-enabled in config/application.yaml
             Properties p = new Properties();
             p.put("usdtcnpay.base-url", baseUrl);

@@ -2,6 +2,7 @@ package com.usdtcnpaybridge.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.usdtcnpaybridge.BridgeTestSupport;
 import com.usdtcnpaybridge.demo.EmbeddedConfiguration;
 import com.usdtcnpaybridge.sandbox.SandboxSettings;
 import com.usdtcnpaybridge.sandbox.UsdtcnpaySandbox;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +45,7 @@ class PayloadEncryptionSandboxTest {
         sandbox = new UsdtcnpaySandbox(SandboxSettings.defaults());
         sandbox.payloads().mode("rsa");
         sandbox.start();
-        camel = new DefaultCamelContext();
+        camel = BridgeTestSupport.camelContext();
         rsa = new PayloadEncryption(new PayloadEncryptionProperties("rsa", null, "data"), tokenPublicKey::get);
     }
 

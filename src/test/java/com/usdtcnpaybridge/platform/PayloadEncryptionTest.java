@@ -2,6 +2,7 @@ package com.usdtcnpaybridge.platform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.usdtcnpaybridge.BridgeTestSupport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,6 @@ import javax.crypto.Cipher;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +48,7 @@ class PayloadEncryptionTest {
             generator.initialize(bits);
             KEYS.put(bits, generator.generateKeyPair());
         }
-        camel = new DefaultCamelContext();
+        camel = BridgeTestSupport.camelContext();
     }
 
     @AfterAll

@@ -14,7 +14,6 @@ import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class EmbeddedSftpServerTest {
                 dir.resolve("root"), "erp", "right-pass", BridgeTestSupport.HOST_KEY,
                 dir.resolve("authorized_keys"), dir.resolve("known_hosts"), List.of("inbox/withdrawals", "outbox")));
         server.start();
-        camel = new DefaultCamelContext();
+        camel = BridgeTestSupport.camelContext();
         camel.start();
         producer = camel.createProducerTemplate();
     }
