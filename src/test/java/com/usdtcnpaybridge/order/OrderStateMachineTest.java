@@ -189,10 +189,25 @@ class OrderStateMachineTest {
             assertThat(sandbox.submissionCount(orderNo)).as(orderNo).isEqualTo(1);
             assertThat(db.stateOf(orderNo)).isEqualTo(OrderState.SUBMITTED);
         }
+    }
+
+    /**
+     * Full groups, then the batch's last orders (fewer than a group per send slot, here 4 x 4) shared
+     * over the slots in smaller groups, down to one order: the last sends of a batch leave together.
+     */
+    @Test
+    void aBatchsLastOrdersGoInSmallerGroupsSoThatEverySlotFinishesTogether() {
+        String[] orderNos = new String[40];
+        for (int i = 0; i < orderNos.length; i++) {
+            orderNos[i] = "GS-" + (i + 1);
+        }
+        long batch = db.withdrawals("groups2.csv", orderNos);
         List<List<Long>> groups = new ArrayList<>();
-        submitter.newOrderGroupsOf(db.withdrawals("groups2.csv", "GS-1", "GS-2", "GS-3"), 2)
-                .forEachRemaining(groups::add);
-        assertThat(groups).extracting(List::size).containsExactly(2, 1);
+        submitter.newOrderGroupsOf(batch, 4).forEachRemaining(groups::add);
+
+        assertThat(groups).extracting(List::size).containsExactly(4, 4, 4, 4, 4, 4, 4, 3, 3, 2, 1, 1, 1, 1);
+        assertThat(groups.stream().flatMap(List::stream).toList())
+                .isEqualTo(db.idsOfBatch(batch, OrderState.NEW));
     }
 
     @Test
