@@ -21,9 +21,10 @@ public class CliConnectorOnceCamelRuns extends SpringCliConnectorFactory {
         this.applicationContext = applicationContext;
     }
 
+    /** None when off, as Camel's own factory. */
     @Override
     public CliConnector createConnector() {
-        return new Connector(this, applicationContext);
+        return isEnabled() ? new Connector(this, applicationContext) : null;
     }
 
     public static class Connector extends SpringLocalCliConnector {

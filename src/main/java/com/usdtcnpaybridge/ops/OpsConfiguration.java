@@ -23,33 +23,22 @@ import org.springframework.jdbc.core.JdbcTemplate;
 public class OpsConfiguration {
 
     /**
-     * {@code camel.cli.enabled=false} means off: the starter then makes no connector factory, and
-     * Camel falls back to its default one, which is on. Off matters: a connector stops its Camel
-     * when the status file of its process goes, and a second Camel in the same JVM removes it.
+     * The Camel CLI connector's factory, on with {@code camel.cli.enabled=true} (Camel's default), its
+     * connector started once Camel runs (see the class). It takes the place of the starter's factory,
+     * which steps aside for a bean of the same type. Off needs a factory too: without one Camel falls
+     * back to its default, which is on, and off matters: a connector stops its Camel when the status
+     * file of its process goes, and a second Camel in the same JVM removes it.
      */
     @Bean
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "camel.cli.enabled", havingValue = "false")
-    org.apache.camel.spi.CliConnectorFactory cliConnectorOff() {
-        org.apache.camel.cli.connector.DefaultCliConnectorFactory off =
-                new org.apache.camel.cli.connector.DefaultCliConnectorFactory();
-        off.setEnabled(false);
-        return off;
-    }
-
-    /**
-     * {@code camel.cli.enabled=true}: Camel's connector, started once Camel runs (see the class). It
-     * takes the place of the starter's factory, which steps aside for a bean of the same type.
-     */
-    @Bean
-    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty(name = "camel.cli.enabled", havingValue = "true")
-    org.apache.camel.spi.CliConnectorFactory cliConnectorOnceCamelRuns(org.springframework.context.ApplicationContext context) {
-        CliConnectorOnceCamelRuns on = new CliConnectorOnceCamelRuns(
+    org.apache.camel.spi.CliConnectorFactory cliConnectorFactory(org.springframework.context.ApplicationContext context,
+            @Value("${camel.cli.enabled:true}") boolean enabled) {
+        CliConnectorOnceCamelRuns factory = new CliConnectorOnceCamelRuns(
                 (org.springframework.context.support.AbstractApplicationContext) context);
-        on.setEnabled(true);
-        on.setRuntime("Spring Boot");
-        on.setRuntimeVersion(org.springframework.boot.SpringBootVersion.getVersion());
-        on.setRuntimeStartClass(com.usdtcnpaybridge.BridgeApplication.class.getName());
-        return on;
+        factory.setEnabled(enabled);
+        factory.setRuntime("Spring Boot");
+        factory.setRuntimeVersion(org.springframework.boot.SpringBootVersion.getVersion());
+        factory.setRuntimeStartClass(com.usdtcnpaybridge.BridgeApplication.class.getName());
+        return factory;
     }
 
     @Bean

@@ -100,6 +100,12 @@ class OperationsEndpointsTest {
         return new OpsHttp(port);
     }
 
+    /** {@code camel.cli.enabled=false} (config/application.yaml): no CLI connector, ours or Camel's default. */
+    @Test
+    void noCliConnectorRunsWhenItIsOff(@Autowired org.apache.camel.CamelContext camel) {
+        assertThat(camel.hasService(org.apache.camel.spi.CliConnector.class)).isNull();
+    }
+
     @Test
     @Order(1)
     void everyActuatorEndpointButTheProbesWantsTheOperatorLogin() {
