@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.usdtcnpaybridge.BridgeTestSupport;
+import com.usdtcnpaybridge.ops.CliConnectorOnceCamelRuns;
+import com.usdtcnpaybridge.ops.ThreadSafeDevConsoleRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
-import com.usdtcnpaybridge.ops.CliConnectorOnceCamelRuns;
-import com.usdtcnpaybridge.ops.ThreadSafeDevConsoleRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.spi.CliConnector;

@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.camel.console.DevConsole;
 import org.apache.camel.console.DevConsoleRegistry;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.console.AbstractDevConsole;
 import org.apache.camel.impl.console.DefaultDevConsoleRegistry;
+import org.apache.camel.support.console.AbstractDevConsole;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,19 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class ThreadSafeDevConsoleRegistryTest {
 
-    /** Starting, it lets the test's other thread register a console, then gives it time to do so. */
-    static class ConsoleThatLetsAnotherRegister extends AbstractDevConsole {
-        final CountDownLatch starting = new CountDownLatch(1);
-
-        ConsoleThatLetsAnotherRegister() {
-            super("test", "a-first", "first", "starts first (ids sort)");
-        }
-
-        @Override
-        protected void doStart() throws Exception {
-            starting.countDown();
-            // the other thread is free to add now; a registry without a lock lets it in during this wait
-            new CountDownLatch(1).await(300, TimeUnit.MILLISECONDS);
+    static class PlainConsole extends AbstractDevConsole {
+        PlainConsole(String id) {
+            super("test", id, id, id);
         }
 
         @Override
@@ -46,20 +36,19 @@ class ThreadSafeDevConsoleRegistryTest {
         }
     }
 
-    static class PlainConsole extends ConsoleThatLetsAnotherRegister {
-        final String name;
+    /** Starting, it lets the test's other thread register a console, then gives it time to do so. */
+    static class ConsoleThatLetsAnotherRegister extends PlainConsole {
+        final CountDownLatch starting = new CountDownLatch(1);
 
-        PlainConsole(String id) {
-            name = id;
+        ConsoleThatLetsAnotherRegister() {
+            super("a-first"); // starts first: the registry sorts by id
         }
 
         @Override
-        public String getId() {
-            return name;
-        }
-
-        @Override
-        protected void doStart() {
+        protected void doStart() throws Exception {
+            starting.countDown();
+            // the other thread is free to add now; a registry without a lock lets it in during this wait
+            new CountDownLatch(1).await(300, TimeUnit.MILLISECONDS);
         }
     }
 
