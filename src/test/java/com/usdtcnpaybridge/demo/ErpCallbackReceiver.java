@@ -39,6 +39,13 @@ public class ErpCallbackReceiver implements AutoCloseable {
     private final ObjectMapper mapper;
     // not a CopyOnWriteArrayList: a bench receives two events per order of a 100,000-line batch
     private final java.util.Queue<Received> received = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    // the counts of stats(), kept as events arrive: a harness asks for them every 200 ms while a
+    // bench runs, and counting the whole list each time cost the machine the bench measures
+    private final java.util.concurrent.atomic.AtomicInteger delivered = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.Set<Object> distinctEvents = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> finalOrders = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> finishedBatches = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Object NO_EVENT_ID = new Object();
     private volatile java.util.function.Consumer<Received> listener = r -> { };
     private final java.util.concurrent.atomic.AtomicInteger failNext = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
@@ -74,16 +81,26 @@ public class ErpCallbackReceiver implements AutoCloseable {
         listener = newListener;
     }
 
-    /** Counts for harnesses: deliveries, distinct event ids, distinct orders with a final event, batch events. */
+    /**
+     * Counts for harnesses: deliveries, distinct event ids, distinct orders with a final event (batch
+     * and line), distinct batches with a batch.finished event. Kept as events arrive, so asking is cheap.
+     */
     public java.util.Map<String, Object> stats() {
-        List<Received> all = received();
         return java.util.Map.of(
-                "delivered", all.size(),
-                "distinctEvents", all.stream().map(Received::eventId).distinct().count(),
-                "distinctFinalOrders", all.stream().filter(r -> r.type().equals("order.final"))
-                        .map(r -> r.body().path("batchId").asText() + "/" + r.body().path("line").asText()).distinct().count(),
-                "batchEvents", all.stream().filter(r -> r.type().equals("batch.finished"))
-                        .map(r -> r.body().path("batchId").asText()).distinct().count());
+                "delivered", delivered.get(),
+                "distinctEvents", (long) distinctEvents.size(),
+                "distinctFinalOrders", (long) finalOrders.size(),
+                "batchEvents", (long) finishedBatches.size());
+    }
+
+    private void count(Received got) {
+        distinctEvents.add(got.eventId() == null ? NO_EVENT_ID : got.eventId());
+        if (got.type().equals("order.final")) {
+            finalOrders.add(got.body().path("batchId").asText() + "/" + got.body().path("line").asText());
+        } else if (got.type().equals("batch.finished")) {
+            finishedBatches.add(got.body().path("batchId").asText());
+        }
+        delivered.incrementAndGet();
     }
 
     /** Answers HTTP 500 to the next {@code n} deliveries, as an ERP that is down would. */
@@ -135,6 +152,7 @@ public class ErpCallbackReceiver implements AutoCloseable {
             }
             Received got = new Received(id, ts, true, json);
             received.add(got);
+            count(got);
             listener.accept(got);
             if ("batch.finished".equals(json.path("type").asText())) {
                 LOG.info("ERP received batch.finished: batch {} ({}) -> result file {} {}", json.path("batchId").asText(),
