@@ -52,20 +52,49 @@ final class BridgeProcess {
         return awaitLog("Started BridgeApplication", limit) != null;
     }
 
-    /** Waits for a log line holding {@code text}; returns it, or null. */
+    /**
+     * Waits for a log line holding {@code text}; returns it, or null. The log is read once from its
+     * start, then only what was added since: by the time a bench drops its measured file the log holds
+     * some 40,000 lines (6 MB), and reading all of it every 200 ms took the harness a good share of
+     * a core while the bridge was being measured on the same two.
+     */
     String awaitLog(String text, Duration limit) throws IOException, InterruptedException {
         Instant until = Instant.now().plus(limit);
+        long searched = 0; // bytes of whole lines already looked at
         while (Instant.now().isBefore(until) && process.isAlive()) {
             if (Files.exists(log())) {
-                for (String line : Files.readAllLines(log(), StandardCharsets.UTF_8)) {
-                    if (line.contains(text)) {
-                        return line;
+                try (java.nio.channels.FileChannel log = java.nio.channels.FileChannel.open(log())) {
+                    while (searched < log.size()) {
+                        java.nio.ByteBuffer added = java.nio.ByteBuffer.allocate(
+                                (int) Math.min(log.size() - searched, 8 << 20));
+                        while (added.hasRemaining() && log.read(added, searched + added.position()) > 0) {
+                            // read on until the buffer is full
+                        }
+                        int whole = lastNewline(added.array(), added.position()) + 1;
+                        if (whole == 0) {
+                            break; // a line still being written: looked at once it is whole
+                        }
+                        for (String line : new String(added.array(), 0, whole, StandardCharsets.UTF_8).split("\n")) {
+                            if (line.contains(text)) {
+                                return line;
+                            }
+                        }
+                        searched += whole;
                     }
                 }
             }
             Thread.sleep(200);
         }
         return null;
+    }
+
+    private static int lastNewline(byte[] bytes, int length) {
+        for (int i = length - 1; i >= 0; i--) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** SIGKILL: no shutdown hook, no flush, whatever it was doing. */
