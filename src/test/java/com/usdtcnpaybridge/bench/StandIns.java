@@ -94,7 +94,9 @@ final class StandIns implements AutoCloseable {
         p.put("erp.callback.backoff", "500ms");
         p.put("bridge.platform-callback.secret", "bench-platform-callback-secret");
         p.put("bridge.ops.password", "bench-ops-pass");
-        p.put("spring.datasource.url", "jdbc:h2:file:" + workdir.resolve("db/bridge") + ";WRITE_DELAY=0");
+        // the options of config/application.yaml: H2 closes at the bridge's shutdown, not before it
+        p.put("spring.datasource.url", "jdbc:h2:file:" + workdir.resolve("db/bridge")
+                + ";DB_CLOSE_ON_EXIT=FALSE;WRITE_DELAY=0");
         return p;
     }
 
