@@ -63,7 +63,7 @@ public final class ThroughputHarness {
             // a quick look at submission alone
             Run r = run(args, workdir.resolve("loop"), "loop", Integer.parseInt(args.getOrDefault("loop-orders", "5000")),
                     concurrency, latency, heap, true);
-            System.out.printf("throughput: loop submit=%.1f ratio=%.2f final in %.1fs cpu/order bridge=%.2fms"
+            System.out.printf("throughput: loop submit=%.1f ratio=%.3f final in %.1fs cpu/order bridge=%.2fms"
                     + " stand-ins=%.2fms%n", r.submitPerSecond(), r.submitPerSecond() / (concurrency * 1000.0 / latency),
                     r.secondsToFinal(), r.bridgeCpuMsPerOrder(), r.harnessCpuMsPerOrder());
             System.exit(0);
@@ -84,7 +84,7 @@ public final class ThroughputHarness {
                 "submit/s", "ratio", "s to final", "peak heap", "peak RSS");
         for (Run r : runs) {
             double runIdeal = r.concurrency() * 1000.0 / latency;
-            System.out.printf("throughput: %-9s %8d %4d %14.0f %12.1f %7.2f %13s %9dM %8dM%n", r.name(), r.orders(),
+            System.out.printf("throughput: %-9s %8d %4d %14.0f %12.1f %7.3f %13s %9dM %8dM%n", r.name(), r.orders(),
                     r.concurrency(), r.intakeLinesPerSecond(), r.submitPerSecond(), r.submitPerSecond() / runIdeal,
                     Double.isNaN(r.secondsToFinal()) ? "-" : String.format("%.1f", r.secondsToFinal()), r.peakHeapMiB(),
                     r.peakRssMiB());
@@ -94,7 +94,7 @@ public final class ThroughputHarness {
                 + " rows/s; acknowledged %d lines %.1f s after the drop%n", runs.get(0).intakeRatio(),
                 runs.get(0).intakeLinesPerSecond(), runs.get(0).jdbcRowsPerSecond(), runs.get(0).acknowledged(),
                 runs.get(0).secondsToAck());
-        System.out.printf("throughput: C=%d L=%dms submit=%.1f ratio=%.2f intake=%.0f intake_ratio=%.2f baseline=%.1f%n",
+        System.out.printf("throughput: C=%d L=%dms submit=%.1f ratio=%.3f intake=%.0f intake_ratio=%.2f baseline=%.1f%n",
                 concurrency, latency, loop.submitPerSecond(), loop.submitPerSecond() / ideal,
                 runs.get(0).intakeLinesPerSecond(), runs.get(0).intakeRatio(), runs.get(2).submitPerSecond());
         System.exit(0); // the stand-ins' pools would keep the JVM alive
