@@ -1,9 +1,9 @@
 package com.usdtcnpaybridge.cluster;
 
-import com.usdtcnpaybridge.BridgeTestSupport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.usdtcnpaybridge.BridgeTestSupport;
 import com.usdtcnpaybridge.batch.FileClaims;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;

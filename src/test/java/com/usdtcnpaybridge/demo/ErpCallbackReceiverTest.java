@@ -30,7 +30,7 @@ class ErpCallbackReceiverTest {
             assertThat(post(http, erp, "e5", "{\"type\":\"batch.finished\",\"batchId\":7}")).isEqualTo(204);
             assertThat(post(http, erp, "e6", "{\"type\":\"batch.finished\",\"batchId\":7}")).isEqualTo(204);
             // a bad signature is refused and counted nowhere
-            HttpRequest forged = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + erp.port() + "/erp/callbacks"))
+            HttpRequest forged = HttpRequest.newBuilder(callbacks(erp))
                     .header("X-Bridge-Event-Id", "e9").header("X-Bridge-Timestamp", "1")
                     .header("X-Bridge-Signature", "sha256=00")
                     .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"order.final\",\"batchId\":9,\"line\":1}")).build();
@@ -44,11 +44,15 @@ class ErpCallbackReceiverTest {
 
     private static int post(HttpClient http, ErpCallbackReceiver erp, String eventId, String body) throws Exception {
         String timestamp = Long.toString(System.currentTimeMillis() / 1000);
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + erp.port() + "/erp/callbacks"))
+        HttpRequest request = HttpRequest.newBuilder(callbacks(erp))
                 .header("Content-Type", "application/json").header("X-Bridge-Event-Id", eventId)
                 .header("X-Bridge-Timestamp", timestamp)
                 .header("X-Bridge-Signature", CallbackSigner.sign(SECRET, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    private static URI callbacks(ErpCallbackReceiver erp) {
+        return URI.create("http://127.0.0.1:" + erp.port() + "/erp/callbacks");
     }
 }
